@@ -1,0 +1,106 @@
+# oscope — build, run, test. `make run` and `make test` install what is missing first.
+VERSION   := 0.1.0
+CC        ?= gcc
+PREFIX    ?= /usr/local
+PKG_CONFIG ?= pkg-config
+
+WARN      := -std=c17 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+             -Wmissing-prototypes -Wformat=2 -Wwrite-strings -Wcast-qual -Wundef \
+             -Wpointer-arith
+CFLAGS    ?= -O2 -g
+CPPFLAGS  += -I. -D_GNU_SOURCE -DOSCOPE_VERSION='"$(VERSION)"'
+LIBS      := $(shell $(PKG_CONFIG) --libs ncursesw libproc2 2>/dev/null || echo -lncursesw -ltinfo -lproc2) -lpthread -lm
+TEST_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+VT_LIBS   := $(shell $(PKG_CONFIG) --libs vterm 2>/dev/null || echo -lvterm) -lutil
+
+# SAN=1: a separate tree under build/san with AddressSanitizer + UndefinedBehaviorSanitizer.
+ifeq ($(SAN),1)
+B         := build/san
+SANFLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+BIN       := $(B)/oscope
+else
+B         := build/rel
+SANFLAGS  :=
+BIN       := oscope
+endif
+
+# Lab code that misbehaves on purpose (use-after-free, stack overflow) lives in
+# scenes/unsafe_*.c and is never instrumented, so the sanitizer build of oscope stays clean.
+UNSAFE_SRC := $(wildcard scenes/unsafe_*.c)
+LIB_SRC   := $(filter-out tui/main.c $(UNSAFE_SRC),$(wildcard util/*.c probes/*.c scenes/*.c tui/*.c))
+LAB_FILES := $(shell grep -l 'LAB-BEGIN' scenes/*.c 2>/dev/null)
+GEN_SRC   := $(patsubst scenes/%.c,$(B)/gen/%_src.c,$(LAB_FILES))
+LIB_OBJ   := $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRC)) $(patsubst %.c,$(B)/obj/%.o,$(GEN_SRC:$(B)/%=%)) \
+             $(patsubst %.c,$(B)/nosan/%.o,$(UNSAFE_SRC))
+LIB_A     := $(B)/liboscope.a
+
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_BIN  := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
+SCREEN_SRC := $(wildcard tests/screen/screen_*.c)
+SCREEN_BIN := $(patsubst tests/screen/%.c,$(B)/tests/%,$(SCREEN_SRC))
+SCREEN_LIB := $(filter-out $(SCREEN_SRC),$(wildcard tests/screen/*.c))
+
+.PHONY: all run test check unit screen deps deps-test clean install asan clang bench check-hard
+all: $(BIN)
+
+$(BIN): $(B)/obj/tui/main.o $(LIB_A)
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LIBS)
+
+$(LIB_A): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(SANFLAGS) -MMD -MP -c -o $@ $<
+
+# Generated listings: compiled from build/gen, object under build/*/obj/gen.
+$(B)/obj/gen/%.o: $(B)/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(SANFLAGS) -c -o $@ $<
+
+$(B)/gen/%_src.c: scenes/%.c tools/extract-lab.awk
+	@mkdir -p $(dir $@)
+	awk -v file=$< -v name=$* -f tools/extract-lab.awk $< > $@.tmp && mv $@.tmp $@
+
+$(B)/nosan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -fno-omit-frame-pointer -MMD -MP -c -o $@ $<
+
+$(B)/tests/test_%: tests/unit/test_%.c $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(WARN) -Wno-missing-prototypes $(CFLAGS) $(SANFLAGS) -o $@ $< $(LIB_A) $(TEST_LIBS) $(LIBS)
+
+$(B)/tests/screen_%: tests/screen/screen_%.c $(SCREEN_LIB) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(WARN) -Wno-missing-prototypes $(CFLAGS) $(SANFLAGS) -o $@ $< $(SCREEN_LIB) $(LIB_A) $(TEST_LIBS) $(VT_LIBS) $(LIBS)
+
+-include $(shell find build -name '*.d' 2>/dev/null)
+
+deps:
+	@tools/deps.sh build
+deps-test:
+	@tools/deps.sh test
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	./oscope
+
+# Unit tests, then screen tests on the real binary, then the same under ASan+UBSan.
+test: deps-test
+	@$(MAKE) --no-print-directory check
+	@$(MAKE) --no-print-directory SAN=1 check
+
+check: $(BIN) $(UNIT_BIN) $(SCREEN_BIN)
+	@OSCOPE_BIN=$(BIN) B=$(B) tools/run-tests.sh $(UNIT_BIN) -- $(SCREEN_BIN) -- $(wildcard tests/screen/*.sh)
+
+clang:
+	@$(MAKE) --no-print-directory CC=clang B=build/clang BIN=build/clang/oscope build/clang/oscope
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 oscope $(DESTDIR)$(PREFIX)/bin/oscope
+	install -m 644 docs/oscope.1 $(DESTDIR)$(PREFIX)/share/man/man1/oscope.1
+
+clean:
+	rm -rf build oscope

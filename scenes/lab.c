@@ -1,0 +1,444 @@
+/* lab.c — forking, feeding and reaping labs (parent side). The child side, what lab code
+ * calls, is in labctx.c. */
+#include "scenes/lab.h"
+#include "scenes/labctx.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util/xalloc.h"
+
+#define LAB_RBUF 4096
+#define LAB_OUT_CAP (64 * 1024)
+#define LAB_MAX_LIVE 16
+
+struct lab {
+    pid_t pid;
+    int fact_fd;              /* read end: records from the lab */
+    int cmd_fd;               /* write end: 'n' / 'q' to the lab */
+    int out_fd;               /* read end: the lab's stdout+stderr, -1 once closed */
+    char tmpdir[256];
+    char rbuf[LAB_RBUF];      /* unparsed bytes from fact_fd */
+    size_t rlen;
+    bool eof;
+    char *out;                /* what the lab printed, NUL-terminated */
+    size_t outlen;
+    bool reaped;
+    int status;
+};
+
+/* Live lab pids, for lab_kill_all from signal handlers and fatal paths. */
+static volatile pid_t live[LAB_MAX_LIVE];
+static struct lab *live_labs[LAB_MAX_LIVE];
+
+static void track(struct lab *l)
+{
+    for (int i = 0; i < LAB_MAX_LIVE; i++)
+        if (!live[i]) {
+            live[i] = l->pid;
+            live_labs[i] = l;
+            return;
+        }
+}
+
+static void untrack(const struct lab *l)
+{
+    for (int i = 0; i < LAB_MAX_LIVE; i++)
+        if (live_labs[i] == l) {
+            live[i] = 0;
+            live_labs[i] = NULL;
+        }
+}
+
+void lab_kill_all(void)
+{
+    for (int i = 0; i < LAB_MAX_LIVE; i++) {
+        pid_t p = live[i];
+        if (p > 0) {
+            kill(-p, SIGKILL);
+            kill(p, SIGKILL);
+        }
+    }
+}
+
+void lab_destroy_all(void)
+{
+    for (int i = 0; i < LAB_MAX_LIVE; i++)
+        if (live_labs[i])
+            lab_destroy(live_labs[i]);
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    remove(path);
+    return 0;
+}
+
+static void remove_tree(const char *dir)
+{
+    if (dir[0])
+        nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void set_limit(int res, uint64_t v)
+{
+    struct rlimit rl;
+
+    if (getrlimit(res, &rl) != 0)
+        return;
+    if (rl.rlim_max != RLIM_INFINITY && v > rl.rlim_max)
+        v = rl.rlim_max;
+    rl.rlim_cur = v; /* the soft limit only: a lab may tighten its own further */
+    setrlimit(res, &rl);
+}
+
+static void apply_limits(const struct lab_limits *lim)
+{
+    set_limit(RLIMIT_AS, lim && lim->as_bytes ? lim->as_bytes : (uint64_t)1 << 30);
+    set_limit(RLIMIT_CPU, lim && lim->cpu_s ? lim->cpu_s : 120);
+    set_limit(RLIMIT_NOFILE, lim && lim->nofile ? lim->nofile : 64);
+    set_limit(RLIMIT_FSIZE, lim && lim->fsize ? lim->fsize : (uint64_t)64 << 20);
+    set_limit(RLIMIT_CORE, 0);
+    if (lim && lim->stack)
+        set_limit(RLIMIT_STACK, lim->stack);
+}
+
+/* In the child: everything the lab must not inherit from oscope. */
+static void child_setup(pid_t parent, int fact_w, int cmd_r, int out_w, const char *dir)
+{
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGCHLD,
+                                SIGPIPE, SIGTSTP, SIGTTIN, SIGTTOU, SIGALRM, SIGSEGV,
+                                SIGBUS, SIGUSR1, SIGUSR2 };
+    sigset_t none;
+    int devnull;
+
+    setpgid(0, 0); /* its own group: terminal signals go to oscope, which ends the lab */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+        _exit(0);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        signal(sigs[i], SIG_DFL);
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+
+    devnull = open("/dev/null", O_RDONLY);
+    if (devnull >= 0 && devnull != 0) {
+        dup2(devnull, 0);
+        close(devnull);
+    }
+    dup2(out_w, 1);
+    dup2(out_w, 2);
+    /* Close every other descriptor (oscope's terminal, its other labs' pipes). */
+    for (int fd = 3; fd < 1024; fd++)
+        if (fd != fact_w && fd != cmd_r)
+            close(fd);
+    if (chdir(dir) != 0)
+        _exit(127);
+    setenv("TMPDIR", dir, 1);
+}
+
+int lab_start(struct lab **out, lab_fn fn, const struct lab_limits *limits, const char *opt)
+{
+    int fpipe[2], cpipe[2], opipe[2];
+    const char *tmp = getenv("TMPDIR");
+    pid_t parent = getpid(), pid;
+    struct lab *l = xcalloc(1, sizeof *l);
+    int err;
+
+    if (!tmp || !*tmp || access(tmp, W_OK) != 0)
+        tmp = "/tmp";
+    snprintf(l->tmpdir, sizeof l->tmpdir, "%s/oscope-lab.XXXXXX", tmp);
+    if (!mkdtemp(l->tmpdir)) {
+        err = -errno;
+        free(l);
+        return err;
+    }
+    if (pipe2(fpipe, O_CLOEXEC) != 0)
+        goto out_rmdir;
+    if (pipe2(cpipe, O_CLOEXEC) != 0)
+        goto out_close_f;
+    if (pipe2(opipe, O_CLOEXEC) != 0)
+        goto out_close_c;
+
+    pid = fork();
+    if (pid < 0)
+        goto out_close_o;
+    if (pid == 0) {
+        struct lab_ctx ctx = { .fact_fd = fpipe[1], .cmd_fd = cpipe[0] };
+
+        close(fpipe[0]);
+        close(cpipe[1]);
+        close(opipe[0]);
+        child_setup(parent, fpipe[1], cpipe[0], opipe[1], l->tmpdir);
+        close(opipe[1]);
+        snprintf(ctx.tmpdir, sizeof ctx.tmpdir, "%s", l->tmpdir);
+        snprintf(ctx.option, sizeof ctx.option, "%s", opt ? opt : "");
+        apply_limits(limits);
+        fn(&ctx);
+        labctx_finish(&ctx);
+        _exit(0);
+    }
+    close(fpipe[1]);
+    close(cpipe[0]);
+    close(opipe[1]);
+    l->pid = pid;
+    l->fact_fd = fpipe[0];
+    l->cmd_fd = cpipe[1];
+    l->out_fd = opipe[0];
+    fcntl(l->fact_fd, F_SETFL, O_NONBLOCK);
+    fcntl(l->out_fd, F_SETFL, O_NONBLOCK);
+    l->out = xcalloc(1, 1);
+    track(l);
+    *out = l;
+    return 0;
+
+out_close_o:
+    err = -errno;
+    close(opipe[0]);
+    close(opipe[1]);
+    errno = -err;
+out_close_c:
+    err = -errno;
+    close(cpipe[0]);
+    close(cpipe[1]);
+    errno = -err;
+out_close_f:
+    err = -errno;
+    close(fpipe[0]);
+    close(fpipe[1]);
+    errno = -err;
+out_rmdir:
+    err = -errno;
+    rmdir(l->tmpdir);
+    free(l);
+    return err;
+}
+
+pid_t lab_pid(const struct lab *l)
+{
+    return l->pid;
+}
+
+int lab_fd(const struct lab *l)
+{
+    return l->eof ? -1 : l->fact_fd;
+}
+
+int lab_out_fd(const struct lab *l)
+{
+    return l->out_fd;
+}
+
+const char *lab_dir(const struct lab *l)
+{
+    return l->tmpdir;
+}
+
+/* Parses one complete line (without '\n') into ev. */
+static void parse_line(char *line, struct lab_event *ev)
+{
+    memset(ev, 0, sizeof *ev);
+    if (line[0] == 'D' && line[1] == '\0') {
+        ev->kind = LAB_EV_DONE;
+        return;
+    }
+    if (line[0] == 'S' && line[1] == ' ' && line[2] && strlen(line + 2) < sizeof ev->name &&
+        !strchr(line + 2, ' ')) {
+        ev->kind = LAB_EV_STOP;
+        snprintf(ev->name, sizeof ev->name, "%s", line + 2);
+        return;
+    }
+    if (line[0] == 'F' && line[1] == ' ') {
+        char *sp = strchr(line + 2, ' ');
+        size_t nlen = sp ? (size_t)(sp - (line + 2)) : 0;
+        if (sp && nlen > 0 && nlen < sizeof ev->name && strlen(sp + 1) < sizeof ev->value) {
+            ev->kind = LAB_EV_FACT;
+            memcpy(ev->name, line + 2, nlen);
+            snprintf(ev->value, sizeof ev->value, "%s", sp + 1);
+            return;
+        }
+    }
+    if (line[0] == 'P' && line[1] == ' ') {
+        char *end;
+        long pct = strtol(line + 2, &end, 10);
+        if (end != line + 2 && pct >= 0 && pct <= 100 && (*end == ' ' || *end == '\0')) {
+            ev->kind = LAB_EV_PROGRESS;
+            ev->percent = (int)pct;
+            snprintf(ev->value, sizeof ev->value, "%s", *end ? end + 1 : "");
+            return;
+        }
+    }
+    ev->kind = LAB_EV_GARBAGE;
+    snprintf(ev->value, sizeof ev->value, "%.60s", line);
+    for (char *p = ev->value; *p; p++)
+        if ((unsigned char)*p < 32 || (unsigned char)*p == 127)
+            *p = '?';
+}
+
+int lab_poll_event(struct lab *l, struct lab_event *ev)
+{
+    for (;;) {
+        char *nl = memchr(l->rbuf, '\n', l->rlen);
+        ssize_t r;
+
+        if (nl) {
+            *nl = '\0';
+            parse_line(l->rbuf, ev);
+            l->rlen -= (size_t)(nl + 1 - l->rbuf);
+            memmove(l->rbuf, nl + 1, l->rlen);
+            return 1;
+        }
+        if (l->rlen == sizeof l->rbuf) { /* a "line" longer than any record */
+            memset(ev, 0, sizeof *ev);
+            ev->kind = LAB_EV_GARBAGE;
+            snprintf(ev->value, sizeof ev->value, "a record of more than %zu bytes",
+                     sizeof l->rbuf);
+            l->rlen = 0;
+            return 1;
+        }
+        if (l->eof) {
+            memset(ev, 0, sizeof *ev);
+            if (l->rlen) { /* a last line without '\n' */
+                l->rbuf[l->rlen] = '\0';
+                ev->kind = LAB_EV_GARBAGE;
+                snprintf(ev->value, sizeof ev->value, "%.60s", l->rbuf);
+                l->rlen = 0;
+                return 1;
+            }
+            ev->kind = LAB_EV_EOF;
+            return 0;
+        }
+        r = read(l->fact_fd, l->rbuf + l->rlen, sizeof l->rbuf - 1 - l->rlen);
+        if (r > 0) {
+            l->rlen += (size_t)r;
+            continue;
+        }
+        if (r == 0) {
+            l->eof = true;
+            continue;
+        }
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            return 0;
+        return -errno;
+    }
+}
+
+bool lab_eof(const struct lab *l)
+{
+    return l->eof && l->rlen == 0;
+}
+
+void lab_drain_output(struct lab *l)
+{
+    char buf[4096];
+
+    while (l->out_fd >= 0) {
+        ssize_t r = read(l->out_fd, buf, sizeof buf);
+        if (r > 0) {
+            size_t keep = (size_t)r;
+            if (l->outlen + keep > LAB_OUT_CAP)
+                keep = LAB_OUT_CAP - l->outlen;
+            if (keep) {
+                l->out = xrealloc(l->out, l->outlen + keep + 1);
+                memcpy(l->out + l->outlen, buf, keep);
+                l->outlen += keep;
+                l->out[l->outlen] = '\0';
+            }
+            continue;
+        }
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return;
+        close(l->out_fd); /* EOF or error: nothing more will come */
+        l->out_fd = -1;
+    }
+}
+
+const char *lab_output(const struct lab *l)
+{
+    return l->out;
+}
+
+int lab_next(struct lab *l)
+{
+    ssize_t w = write(l->cmd_fd, "n", 1);
+
+    return w == 1 ? 0 : -errno;
+}
+
+int lab_try_reap(struct lab *l, int *status)
+{
+    if (!l->reaped) {
+        pid_t r = waitpid(l->pid, &l->status, WNOHANG);
+        if (r == 0)
+            return 0;
+        if (r < 0 && errno != ECHILD)
+            return 0;
+        l->reaped = true;
+        untrack(l);
+        /* Anything it started in its group goes with it. */
+        kill(-l->pid, SIGKILL);
+    }
+    if (status)
+        *status = l->status;
+    return 1;
+}
+
+bool lab_exited(const struct lab *l, int *status)
+{
+    if (l->reaped && status)
+        *status = l->status;
+    return l->reaped;
+}
+
+void lab_destroy(struct lab *l)
+{
+    if (!l)
+        return;
+    if (!l->reaped) {
+        kill(-l->pid, SIGKILL);
+        kill(l->pid, SIGKILL);
+        while (waitpid(l->pid, &l->status, 0) < 0 && errno == EINTR)
+            ;
+        l->reaped = true;
+    }
+    untrack(l);
+    close(l->fact_fd);
+    close(l->cmd_fd);
+    if (l->out_fd >= 0)
+        close(l->out_fd);
+    remove_tree(l->tmpdir);
+    free(l->out);
+    free(l);
+}
+
+char *lab_describe_status(int status, char *buf, unsigned cap)
+{
+    if (WIFSIGNALED(status)) {
+        int sig = WTERMSIG(status);
+        const char *abbr = sigabbrev_np(sig);
+        snprintf(buf, cap, "lab stopped by signal %d (SIG%s)%s", sig, abbr ? abbr : "?",
+                 WCOREDUMP(status) ? ", core dumped" : "");
+    } else if (WIFEXITED(status)) {
+        snprintf(buf, cap, "lab exited with status %d", WEXITSTATUS(status));
+    } else {
+        snprintf(buf, cap, "lab ended (wait status 0x%x)", (unsigned)status);
+    }
+    return buf;
+}

@@ -1,0 +1,19 @@
+/* registry.c — every scene, in menu order. Adding a scene: one file and one line here. */
+#include <string.h>
+
+#include "scenes/scene.h"
+
+extern const struct scene scene_stack_heap;
+
+const struct scene *const scene_table[] = {
+    &scene_stack_heap,
+};
+const int scene_count = (int)(sizeof scene_table / sizeof scene_table[0]);
+
+const struct scene *scene_find(const char *id)
+{
+    for (int i = 0; i < scene_count; i++)
+        if (strcmp(scene_table[i]->id, id) == 0)
+            return scene_table[i];
+    return NULL;
+}

@@ -1,0 +1,422 @@
+/* session.c — walking a scene: the lab runs forward, every stop is recorded (facts, maps,
+ * status, output), and the view moves over the records. Real code cannot be un-run, so
+ * going back shows a record; going past the newest record lets the lab continue. */
+#include "scenes/session.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "util/xalloc.h"
+
+struct step_rec {
+    struct facts facts;          /* cumulative */
+    struct maps *maps;
+    int maps_err;
+    struct pid_status status;
+    int status_err;
+    char *output;
+};
+
+struct session {
+    const struct scene *sc;
+    char opt[128];
+    char root[128];
+    struct lab *lab;
+    struct step_rec *recs;       /* sc->nsteps slots */
+    int nrecs;
+    struct facts cur;            /* facts of the step being run */
+    int view;                    /* step on screen, -1 before the first */
+    enum session_state state;
+    bool follow;                 /* show the next record as soon as it arrives */
+    bool run_to_end;             /* End: keep continuing until the last step */
+    int pending;                 /* "next" presses made while the lab was running */
+    double run_since;            /* when the lab was last told to run */
+    int progress;
+    char progress_text[200];
+    char problem[200];
+};
+
+static void free_recs(struct session *s)
+{
+    for (int i = 0; i < s->nrecs; i++) {
+        free(s->recs[i].maps);
+        free(s->recs[i].output);
+    }
+    s->nrecs = 0;
+}
+
+/* Records what went wrong; the message ends with where: " (step K of N)". */
+static void fail(struct session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail(struct session *s, const char *fmt, ...)
+{
+    va_list ap;
+    size_t len;
+
+    s->pending = 0;
+    va_start(ap, fmt);
+    vsnprintf(s->problem, sizeof s->problem, fmt, ap);
+    va_end(ap);
+    len = strlen(s->problem);
+    snprintf(s->problem + len, sizeof s->problem - len, " at step %d of %d",
+             s->nrecs + 1 > s->sc->nsteps ? s->sc->nsteps : s->nrecs + 1, s->sc->nsteps);
+    s->state = SESSION_FAILED;
+    s->follow = false;
+    s->run_to_end = false;
+}
+
+static int start_lab(struct session *s)
+{
+    int err = lab_start(&s->lab, s->sc->lab, &s->sc->limits, s->opt);
+
+    if (err) {
+        s->lab = NULL;
+        snprintf(s->problem, sizeof s->problem, "could not start the lab: %s", strerror(-err));
+        s->state = SESSION_FAILED;
+        return err;
+    }
+    s->state = SESSION_RUNNING;
+    s->follow = true;
+    s->run_to_end = false;
+    s->pending = 0;
+    s->run_since = -1; /* set on the first update */
+    s->progress = -1;
+    s->problem[0] = '\0';
+    facts_clear(&s->cur);
+    return 0;
+}
+
+struct session *session_open(const struct scene *sc, const char *opt, const char *proc_root,
+                             int *err)
+{
+    struct session *s = xcalloc(1, sizeof *s);
+    int e;
+
+    s->sc = sc;
+    if (!opt && sc->default_option)
+        opt = sc->default_option();
+    snprintf(s->opt, sizeof s->opt, "%s", opt ? opt : "");
+    snprintf(s->root, sizeof s->root, "%s", proc_root ? proc_root : "/proc");
+    s->recs = xcalloc((size_t)(sc->nsteps > 0 ? sc->nsteps : 1), sizeof *s->recs);
+    s->view = -1;
+    e = start_lab(s);
+    if (e && err)
+        *err = e;
+    if (e) {
+        free(s->recs);
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void session_close(struct session *s)
+{
+    if (!s)
+        return;
+    lab_destroy(s->lab);
+    free_recs(s);
+    free(s->recs);
+    free(s);
+}
+
+int session_restart(struct session *s)
+{
+    lab_destroy(s->lab);
+    s->lab = NULL;
+    free_recs(s);
+    s->view = -1;
+    return start_lab(s);
+}
+
+int session_pollfds(const struct session *s, int fds[2])
+{
+    int n = 0;
+
+    if (!s->lab)
+        return 0;
+    if (lab_fd(s->lab) >= 0)
+        fds[n++] = lab_fd(s->lab);
+    if (lab_out_fd(s->lab) >= 0)
+        fds[n++] = lab_out_fd(s->lab);
+    return n;
+}
+
+static void tell_continue(struct session *s, double now)
+{
+    if (lab_next(s->lab) != 0) {
+        fail(s, "the lab went away");
+        return;
+    }
+    s->state = SESSION_RUNNING;
+    s->run_since = now;
+    s->progress = -1;
+}
+
+/* The lab stopped at marker: record everything as it is now. */
+static void record_stop(struct session *s, const char *marker, double now)
+{
+    const struct scene_step *want;
+    struct step_rec *r;
+    pid_t pid = lab_pid(s->lab);
+
+    if (s->nrecs >= s->sc->nsteps) {
+        fail(s, "the lab stopped at \"%s\" after its last step", marker);
+        return;
+    }
+    want = &s->sc->steps[s->nrecs];
+    if (strcmp(want->marker, marker) != 0) {
+        fail(s, "the lab stopped at \"%s\", not at \"%s\"", marker, want->marker);
+        return;
+    }
+    r = &s->recs[s->nrecs];
+    r->facts = s->cur;
+    r->maps = xcalloc(1, sizeof *r->maps);
+    r->maps_err = maps_read(s->root, pid, r->maps);
+    if (r->maps_err)
+        r->maps->n = 0;
+    r->status_err = pid_status_read(s->root, pid, 0, &r->status);
+    lab_drain_output(s->lab);
+    r->output = xstrdup(lab_output(s->lab));
+    s->nrecs++;
+    s->state = SESSION_STOPPED;
+    s->progress = -1;
+    if (s->follow || s->run_to_end)
+        s->view = s->nrecs - 1;
+    s->follow = false;
+    if ((s->run_to_end || s->pending > 0) && s->nrecs < s->sc->nsteps) {
+        if (s->pending > 0)
+            s->pending--;
+        s->follow = true;
+        tell_continue(s, now);
+    } else {
+        s->run_to_end = false;
+        s->pending = 0;
+    }
+}
+
+static void lab_ended(struct session *s)
+{
+    int status = 0;
+    char why[96];
+
+    if (!lab_try_reap(s->lab, &status))
+        return;
+    if (s->state == SESSION_FAILED)
+        return;
+    if (s->state == SESSION_DONE && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return;
+    lab_describe_status(status, why, sizeof why);
+    fail(s, "%s", why);
+}
+
+bool session_update(struct session *s, double now)
+{
+    struct lab_event ev;
+    bool changed = false;
+    int r;
+
+    if (!s->lab)
+        return false;
+    if (s->run_since < 0)
+        s->run_since = now;
+    lab_drain_output(s->lab);
+    while (s->state != SESSION_FAILED && (r = lab_poll_event(s->lab, &ev)) == 1) {
+        changed = true;
+        switch (ev.kind) {
+        case LAB_EV_FACT:
+            if (facts_set(&s->cur, ev.name, ev.value) != 0)
+                fail(s, "the lab reported a bad fact \"%s\"", ev.name);
+            break;
+        case LAB_EV_PROGRESS:
+            s->progress = ev.percent;
+            snprintf(s->progress_text, sizeof s->progress_text, "%s", ev.value);
+            s->run_since = now; /* progress shows it is alive */
+            break;
+        case LAB_EV_STOP:
+            record_stop(s, ev.name, now);
+            break;
+        case LAB_EV_DONE:
+            s->state = SESSION_DONE;
+            if (s->nrecs < s->sc->nsteps)
+                fail(s, "the lab finished its code early");
+            break;
+        case LAB_EV_GARBAGE:
+            fail(s, "the lab sent garbage (\"%s\")", ev.value);
+            kill(-lab_pid(s->lab), SIGKILL); /* reaped below or on close */
+            kill(lab_pid(s->lab), SIGKILL);
+            break;
+        default:
+            break;
+        }
+    }
+    if (s->state == SESSION_FAILED) {
+        lab_try_reap(s->lab, NULL);
+        return true;
+    }
+    if (lab_eof(s->lab) || lab_try_reap(s->lab, NULL)) {
+        if (lab_eof(s->lab)) {
+            /* The pipe closed: the lab is gone or going. Wait for it briefly. */
+            for (int i = 0; i < 200 && !lab_try_reap(s->lab, NULL); i++) {
+                struct timespec ts = { 0, 5 * 1000 * 1000 };
+                nanosleep(&ts, NULL);
+            }
+        }
+        if (lab_exited(s->lab, NULL)) {
+            enum session_state before = s->state;
+            lab_ended(s);
+            changed |= s->state != before || s->state == SESSION_FAILED;
+        }
+    }
+    if (s->state == SESSION_RUNNING && s->nrecs < s->sc->nsteps) {
+        double limit = s->sc->steps[s->nrecs].timeout_s > 0 ? s->sc->steps[s->nrecs].timeout_s : 5;
+        if (now - s->run_since > limit) {
+            fail(s, "the lab did not answer within %.0f s and was stopped (SIGKILL)", limit);
+            kill(-lab_pid(s->lab), SIGKILL);
+            kill(lab_pid(s->lab), SIGKILL);
+            changed = true;
+        }
+    }
+    return changed;
+}
+
+bool session_next(struct session *s, double now)
+{
+    if (s->view < s->nrecs - 1) {
+        s->view++;
+        return true;
+    }
+    if (s->state == SESSION_STOPPED && s->nrecs < s->sc->nsteps) {
+        s->follow = true;
+        tell_continue(s, now);
+        return true;
+    }
+    if (s->state == SESSION_RUNNING && s->nrecs + 1 + s->pending < s->sc->nsteps) {
+        s->pending++; /* taken when the lab reaches its next stop */
+        return true;
+    }
+    return false;
+}
+
+bool session_prev(struct session *s)
+{
+    s->follow = false;
+    s->pending = 0;
+    if (s->view > 0) {
+        s->view--;
+        return true;
+    }
+    return false;
+}
+
+bool session_first(struct session *s)
+{
+    s->follow = false;
+    if (s->view > 0) {
+        s->view = 0;
+        return true;
+    }
+    return false;
+}
+
+bool session_last(struct session *s, double now)
+{
+    bool changed = s->view != s->nrecs - 1;
+
+    s->view = s->nrecs - 1;
+    if (s->nrecs < s->sc->nsteps && s->state != SESSION_FAILED && s->state != SESSION_DONE) {
+        s->run_to_end = true;
+        s->follow = true;
+        if (s->state == SESSION_STOPPED)
+            tell_continue(s, now);
+        changed = true;
+    }
+    return changed;
+}
+
+const struct scene *session_scene(const struct session *s) { return s->sc; }
+enum session_state session_state(const struct session *s) { return s->state; }
+int session_view(const struct session *s) { return s->view; }
+int session_recorded(const struct session *s) { return s->nrecs; }
+const char *session_problem(const struct session *s) { return s->problem; }
+
+bool session_at_end(const struct session *s)
+{
+    return s->nrecs == s->sc->nsteps && s->view == s->nrecs - 1;
+}
+
+pid_t session_lab_pid(const struct session *s)
+{
+    if (!s->lab || lab_exited(s->lab, NULL))
+        return 0;
+    return lab_pid(s->lab);
+}
+
+int session_progress(const struct session *s, const char **text)
+{
+    if (text)
+        *text = s->progress_text;
+    return s->state == SESSION_RUNNING ? s->progress : -1;
+}
+
+double session_waiting(const struct session *s, double now)
+{
+    return s->state == SESSION_RUNNING && s->run_since >= 0 ? now - s->run_since : 0;
+}
+
+const char *session_output(const struct session *s)
+{
+    return s->lab ? lab_output(s->lab) : "";
+}
+
+bool session_build_step(const struct session *s, int i, struct model *m)
+{
+    const struct step_rec *r;
+    const struct scene_step *st;
+    const struct src_mark *mk;
+    struct step_view v;
+
+    if (i < 0 || i >= s->nrecs)
+        return false;
+    r = &s->recs[i];
+    st = &s->sc->steps[i];
+    v = (struct step_view){
+        .index = i, .facts = &r->facts, .maps = r->maps, .maps_err = r->maps_err,
+        .status = &r->status, .status_err = r->status_err, .output = r->output,
+        .pid = s->lab ? lab_pid(s->lab) : 0,
+    };
+    st->build(&v, m);
+    mk = s->sc->source ? scene_source_mark(s->sc->source, st->marker) : NULL;
+    if (mk) {
+        m->ran_line = mk->ran;
+        m->next_line = mk->next;
+    }
+    return true;
+}
+
+void session_build(const struct session *s, struct model *m)
+{
+    if (session_build_step(s, s->view, m))
+        return;
+    if (s->state == SESSION_FAILED) {
+        model_headline(m, "The lab could not reach its first step");
+        model_say(m, "%s. Press r to start a fresh lab.", s->problem);
+    } else {
+        model_headline(m, "Starting the lab...");
+        model_say(m, "oscope has forked a lab process that runs this scene's code; it stops "
+                     "at the first step and reports what it sees.");
+    }
+}
+
+const struct src_mark *scene_source_mark(const struct scene_source *src, const char *marker)
+{
+    for (int i = 0; i < src->nmarks; i++)
+        if (strcmp(src->marks[i].marker, marker) == 0)
+            return &src->marks[i];
+    return NULL;
+}

@@ -1,0 +1,262 @@
+/* app.c — the one loop: poll keys, the lab's pipes, the signal pipe and the sample timer;
+ * draw only when something changed. */
+#include "tui/app.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "scenes/lab.h"
+#include "tui/term.h"
+#include "tui/theme.h"
+#include "util/xalloc.h"
+
+#define SAMPLE_PERIOD 0.25  /* seconds between counter samples */
+
+static void close_scene(struct app *a)
+{
+    session_close(a->sess);
+    a->sess = NULL;
+    strip_free(&a->strip);
+    a->quiz.active = false;
+}
+
+static void open_scene(struct app *a, const struct scene *sc, double now)
+{
+    int err = 0;
+
+    close_scene(a);
+    a->scene = sc;
+    a->sess = session_open(sc, a->option, "/proc", &err);
+    if (!a->sess) {
+        snprintf(a->message, sizeof a->message, "could not start the lab of %s: %s", sc->id,
+                 strerror(-err));
+        a->screen = APP_MENU;
+        return;
+    }
+    a->screen = APP_SCENE;
+    a->diagram_scroll = -1;
+    strip_init(&a->strip, sc->counters, sc->ncounters);
+    a->next_sample = now;
+    a->message[0] = '\0';
+}
+
+static void menu_key(struct app *a, int ch, double now)
+{
+    switch (ch) {
+    case KEY_UP: case 'k':
+        if (a->menu_sel > 0)
+            a->menu_sel--;
+        break;
+    case KEY_DOWN: case 'j':
+        if (a->menu_sel < scene_count - 1)
+            a->menu_sel++;
+        break;
+    case KEY_HOME: case 'g':
+        a->menu_sel = 0;
+        break;
+    case KEY_END: case 'G':
+        a->menu_sel = scene_count - 1;
+        break;
+    case '\r': case '\n': case KEY_ENTER: case KEY_RIGHT: case 'l':
+        if (scene_count > 0)
+            open_scene(a, scene_table[a->menu_sel], now);
+        break;
+    default:
+        if (ch >= '1' && ch <= '9' && ch - '1' < scene_count) {
+            a->menu_sel = ch - '1';
+            open_scene(a, scene_table[a->menu_sel], now);
+        }
+        return;
+    }
+}
+
+static void scene_key(struct app *a, int ch, double now)
+{
+    bool leave;
+
+    a->message[0] = '\0';
+    if (a->quiz.active && quiz_key(&a->quiz, ch, &leave)) {
+        if (leave)
+            a->quiz.active = false;
+        return;
+    }
+    switch (ch) {
+    case KEY_RIGHT: case 'l': case ' ': case 'n':
+        if (session_at_end(a->sess) && a->scene->nquiz > 0)
+            quiz_start(&a->quiz, a->scene);
+        else if (!session_next(a->sess, now) && session_state(a->sess) == SESSION_FAILED)
+            snprintf(a->message, sizeof a->message, "the lab has ended: press r to restart it");
+        a->diagram_scroll = -1;
+        break;
+    case KEY_LEFT: case 'h': case 'p':
+        session_prev(a->sess);
+        a->diagram_scroll = -1;
+        break;
+    case KEY_HOME: case 'g':
+        session_first(a->sess);
+        a->diagram_scroll = -1;
+        break;
+    case KEY_END: case 'G':
+        session_last(a->sess, now);
+        a->diagram_scroll = -1;
+        break;
+    case KEY_UP: case 'k':
+        a->diagram_scroll = a->diagram_scroll > 0 ? a->diagram_scroll - 1 : 0;
+        break;
+    case KEY_DOWN: case 'j':
+        a->diagram_scroll = a->diagram_scroll < 0 ? 1 : a->diagram_scroll + 1;
+        break;
+    case KEY_PPAGE:
+        a->diagram_scroll = a->diagram_scroll > 10 ? a->diagram_scroll - 10 : 0;
+        break;
+    case KEY_NPAGE:
+        a->diagram_scroll = (a->diagram_scroll < 0 ? 0 : a->diagram_scroll) + 10;
+        break;
+    case 'r':
+        a->quiz.active = false;
+        if (session_restart(a->sess) != 0)
+            snprintf(a->message, sizeof a->message, "%s", session_problem(a->sess));
+        strip_free(&a->strip);
+        strip_init(&a->strip, a->scene->counters, a->scene->ncounters);
+        a->diagram_scroll = -1;
+        break;
+    case 'm': case 27:
+        close_scene(a);
+        a->screen = APP_MENU;
+        break;
+    default:
+        break;
+    }
+}
+
+static void handle_key(struct app *a, int ch, double now)
+{
+    if (ch == KEY_RESIZE || ch == ERR)
+        return;
+    if (ch == 12) { /* Ctrl-L */
+        clearok(curscr, TRUE);
+        return;
+    }
+    if (a->help) { /* any key closes help; q still quits */
+        a->help = false;
+        if (ch != 'q' && ch != KEY_F(10))
+            return;
+    }
+    if (ch == '?' || ch == KEY_F(1)) {
+        a->help = true;
+        return;
+    }
+    if (ch == 'q' || ch == KEY_F(10)) {
+        a->quit = true;
+        return;
+    }
+    if (LINES < APP_MIN_ROWS || COLS < APP_MIN_COLS)
+        return;
+    if (a->screen == APP_MENU)
+        menu_key(a, ch, now);
+    else
+        scene_key(a, ch, now);
+}
+
+static void draw(struct app *a, double now)
+{
+    if (LINES < APP_MIN_ROWS || COLS < APP_MIN_COLS) {
+        view_too_small(LINES, COLS);
+    } else {
+        if (a->screen == APP_MENU)
+            view_menu(a);
+        else
+            view_scene(a, now);
+        if (a->help)
+            view_help(a);
+    }
+    refresh();
+}
+
+static int poll_timeout_ms(const struct app *a, double now)
+{
+    double t;
+
+    if (a->screen != APP_SCENE)
+        return 1000;
+    t = a->next_sample - now;
+    if (t < 0)
+        t = 0;
+    return (int)(t * 1000) + 1;
+}
+
+static void fatal_hook(void)
+{
+    lab_kill_all();
+    term_end();
+}
+
+int app_run(const struct app_opts *o)
+{
+    struct app a = { .screen = APP_MENU, .option = o->option };
+    char err[256];
+    int sigfd = term_signal_fd();
+    int fatal_sig = 0;
+
+    if (!term_start(err, sizeof err)) {
+        fprintf(stderr, "oscope: %s\n", err);
+        return 2;
+    }
+    xalloc_set_fatal_hook(fatal_hook);
+    theme_init(o->no_color, !term_utf8(), o->theme);
+    if (o->scene)
+        open_scene(&a, scene_find(o->scene), term_now());
+    a.dirty = true;
+
+    while (!a.quit) {
+        struct pollfd pf[4];
+        int nfd = 0, lab_fds[2], nlab = 0, ch;
+        double now = term_now();
+
+        if (a.dirty) {
+            draw(&a, now);
+            a.dirty = false;
+        }
+        pf[nfd++] = (struct pollfd){ .fd = 0, .events = POLLIN };
+        pf[nfd++] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
+        if (a.sess)
+            nlab = session_pollfds(a.sess, lab_fds);
+        for (int i = 0; i < nlab; i++)
+            pf[nfd++] = (struct pollfd){ .fd = lab_fds[i], .events = POLLIN };
+        if (poll(pf, (nfds_t)nfd, poll_timeout_ms(&a, now)) < 0 && errno != EINTR)
+            break;
+        now = term_now();
+        if (pf[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+            fatal_sig = SIGHUP; /* the terminal went away */
+            break;
+        }
+        if ((fatal_sig = term_read_signals(NULL)) != 0)
+            break;
+        /* Keys (and KEY_RESIZE, which ncurses makes from SIGWINCH). */
+        while ((ch = getch()) != ERR) {
+            handle_key(&a, ch, now);
+            a.dirty = true;
+        }
+        if (a.sess && session_update(a.sess, now))
+            a.dirty = true;
+        if (a.sess && now >= a.next_sample) {
+            if (strip_sample(&a.strip, session_lab_pid(a.sess), now))
+                a.dirty = true;
+            if (session_state(a.sess) == SESSION_RUNNING)
+                a.dirty = true; /* the waiting time on the status line moves */
+            a.next_sample = now + SAMPLE_PERIOD;
+        }
+    }
+    close_scene(&a);
+    term_end();
+    if (fatal_sig) {
+        fprintf(stderr, "oscope: stopped by %s; every lab was stopped and removed\n",
+                sigabbrev_np(fatal_sig) ? sigabbrev_np(fatal_sig) : "a signal");
+        return 128 + fatal_sig;
+    }
+    return a.exit_status;
+}

@@ -1,0 +1,50 @@
+/* app.h — the interactive program: one poll() loop over keys, the lab's pipes, signals
+ * and the refresh timer, switching between the menu and a scene. */
+#ifndef OSCOPE_APP_H
+#define OSCOPE_APP_H
+
+#include <stdbool.h>
+
+#include "scenes/session.h"
+#include "tui/quiz.h"
+#include "tui/strip.h"
+
+struct app_opts {
+    const char *scene;      /* open this scene first (NULL: the menu) */
+    const char *option;     /* the scene's lab option, NULL for its default */
+    const char *theme;      /* NULL: default */
+    bool no_color;
+};
+
+enum app_screen { APP_MENU, APP_SCENE };
+
+struct app {
+    enum app_screen screen;
+    bool help;                  /* the help overlay is up */
+    bool quit;
+    int exit_status;
+    int menu_sel;
+    struct session *sess;       /* the scene being walked (APP_SCENE) */
+    const struct scene *scene;
+    const char *option;
+    struct quiz quiz;           /* the quiz after the last step */
+    struct strip strip;
+    int diagram_scroll;         /* -1: follow the accented item */
+    bool dirty;                 /* something to draw */
+    double next_sample;
+    char message[160];          /* a transient line for the status bar */
+};
+
+/* Runs until the user quits or a terminating signal arrives; returns the exit status. */
+int app_run(const struct app_opts *o);
+
+/* Views (sceneview.c, menu.c): draw the whole screen for the current state. */
+void view_scene(struct app *a, double now);
+void view_menu(struct app *a);
+void view_help(const struct app *a);
+void view_too_small(int rows, int cols);
+
+#define APP_MIN_COLS 80
+#define APP_MIN_ROWS 24
+
+#endif

@@ -1,0 +1,121 @@
+/* main.c — the command line: what to open, or what to print without a terminal. */
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scenes/scene.h"
+#include "tui/app.h"
+#include "tui/theme.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: oscope [OPTIONS] [SCENE]\n"
+            "       oscope --list | --help | --version\n"
+            "\n"
+            "oscope steps through scenes that show how programs meet the operating system.\n"
+            "Each scene runs its real C code in a lab process and reads /proc while it runs.\n"
+            "Without SCENE it opens the scene menu.\n"
+            "\n"
+            "options:\n"
+            "  --list             print every scene: id, title, summary\n"
+            "  --no-color         no colours (also when NO_COLOR is set)\n"
+            "  --theme NAME       default, contrast (projectors) or light (light terminals)\n"
+            "  --option SPEC      an option for the scene's lab, e.g. blocks=50000\n"
+            "  --help             this text\n"
+            "  --version          the version\n"
+            "\n"
+            "keys: Right/Left step, r restart, m menu, ? help, q quit. See oscope(1).\n");
+}
+
+static void list_scenes(void)
+{
+    for (int i = 0; i < scene_count; i++)
+        printf("%-14s %-28s %s\n", scene_table[i]->id, scene_table[i]->title, scene_table[i]->summary);
+}
+
+static void scene_ids(char *buf, size_t cap)
+{
+    size_t len = 0;
+
+    buf[0] = '\0';
+    for (int i = 0; i < scene_count && len < cap; i++)
+        len += (size_t)snprintf(buf + len, cap - len, "%s%s", i ? ", " : "", scene_table[i]->id);
+}
+
+static int bad_usage(const char *what, const char *arg)
+{
+    fprintf(stderr, "oscope: %s '%s' (valid: --list, --help, --version, --no-color, --theme NAME, "
+                    "--option SPEC, or a scene id; see oscope --help)\n", what, arg);
+    return 2;
+}
+
+static const char *value_of(int argc, char **argv, int *i, const char *name)
+{
+    size_t n = strlen(name);
+
+    if (strncmp(argv[*i], name, n) == 0 && argv[*i][n] == '=')
+        return argv[*i] + n + 1;
+    if (strcmp(argv[*i], name) == 0 && *i + 1 < argc)
+        return argv[++*i];
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    struct app_opts o = { 0 };
+    char ids[512];
+    const char *v;
+
+    setlocale(LC_ALL, "");
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage(stdout);
+            return 0;
+        } else if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0) {
+            printf("oscope %s\n", OSCOPE_VERSION);
+            return 0;
+        } else if (strcmp(a, "--list") == 0) {
+            list_scenes();
+            return 0;
+        } else if (strcmp(a, "--no-color") == 0 || strcmp(a, "--no-colour") == 0) {
+            o.no_color = true;
+        } else if (strncmp(a, "--theme", 7) == 0 && (a[7] == '\0' || a[7] == '=')) {
+            if (!(v = value_of(argc, argv, &i, "--theme")))
+                return bad_usage("--theme needs a name: default, contrast or light; got", "");
+            bool known = false;
+            for (int k = 0; theme_names[k]; k++)
+                known |= strcmp(theme_names[k], v) == 0;
+            if (!known) {
+                fprintf(stderr, "oscope: unknown theme '%s' (themes: default, contrast, light)\n", v);
+                return 2;
+            }
+            o.theme = v;
+        } else if (strncmp(a, "--option", 8) == 0 && (a[8] == '\0' || a[8] == '=')) {
+            if (!(v = value_of(argc, argv, &i, "--option")))
+                return bad_usage("--option needs a value like blocks=50000; got", "");
+            o.option = v;
+        } else if (a[0] == '-') {
+            return bad_usage("unknown option", a);
+        } else if (o.scene) {
+            return bad_usage("only one scene at a time; extra argument", a);
+        } else {
+            if (!scene_find(a)) {
+                scene_ids(ids, sizeof ids);
+                fprintf(stderr, "oscope: unknown scene '%s' (scenes: %s)\n", a, ids);
+                return 2;
+            }
+            o.scene = a;
+        }
+    }
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        fprintf(stderr, "oscope: the interactive mode needs a terminal on stdin and stdout; "
+                        "--list, --help and --version work anywhere\n");
+        return 2;
+    }
+    return app_run(&o);
+}

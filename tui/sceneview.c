@@ -1,0 +1,205 @@
+/* sceneview.c — the scene screen: title, code pane, diagram, narrative, live counters,
+ * status line. Everything is drawn from the session's model of the step on screen. */
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tui/app.h"
+#include "tui/draw.h"
+#include "tui/theme.h"
+#include "tui/widgets.h"
+
+static void title_bar(const struct app *a, int w, const char *right)
+{
+    char buf[200];
+
+    draw_fill(0, 0, w, theme_attr(R_TITLE));
+    snprintf(buf, sizeof buf, " oscope %s %s: %s", theme_glyphs()->v, a->scene->id, a->scene->title);
+    draw_text_clip(0, 0, w - draw_width(right) - 1, theme_attr(R_TITLE) | A_BOLD, buf);
+    draw_text(0, w - draw_width(right) - 1, draw_width(right), theme_attr(R_TITLE), right);
+}
+
+/* "key label" pairs on the status bar, keys in their own attribute. */
+static int keyhint(int y, int x, int maxx, const char *key, const char *label)
+{
+    int used;
+
+    if (x + draw_width(key) + draw_width(label) + 2 > maxx)
+        return x;
+    used = draw_text(y, x, maxx - x, theme_attr(R_KEY), key);
+    used += draw_text(y, x + used, maxx - x - used, theme_attr(R_STATUS), label);
+    return x + used + 1;
+}
+
+static void status_bar(const struct app *a, int y, int w, double now)
+{
+    const struct glyphs *g = theme_glyphs();
+    char right[96], arrows[16];
+    int x = 0;
+    pid_t pid = session_lab_pid(a->sess);
+    enum session_state st = session_state(a->sess);
+    const char *ptext;
+    int pct = session_progress(a->sess, &ptext);
+
+    draw_fill(y, 0, w, theme_attr(R_STATUS));
+    if (st == SESSION_RUNNING && pct >= 0)
+        snprintf(right, sizeof right, "lab %d: %s %d%% ", (int)pid, ptext, pct);
+    else if (st == SESSION_RUNNING)
+        snprintf(right, sizeof right, "lab %d running %.1f s ", (int)pid, session_waiting(a->sess, now));
+    else if (st == SESSION_FAILED)
+        snprintf(right, sizeof right, "lab ended: r restarts ");
+    else if (pid)
+        snprintf(right, sizeof right, "lab %d %s ", (int)pid, st == SESSION_DONE ? "finished" : "stopped");
+    else
+        snprintf(right, sizeof right, "no lab ");
+    snprintf(arrows, sizeof arrows, "%s%s", g->arrow_l, g->arrow_r);
+    if (a->message[0]) {
+        draw_text_clip(y, 1, w - draw_width(right) - 2, theme_attr(R_KEY), a->message);
+    } else {
+        x = keyhint(y, 1, w - draw_width(right), arrows, " step");
+        x = keyhint(y, x, w - draw_width(right), "r", " restart");
+        x = keyhint(y, x, w - draw_width(right), "m", " menu");
+        x = keyhint(y, x, w - draw_width(right), "?", " help");
+        x = keyhint(y, x, w - draw_width(right), "q", " quit");
+    }
+    draw_text(y, w - draw_width(right), draw_width(right), theme_attr(R_STATUS), right);
+}
+
+static void code_pane(const struct scene *sc, const struct model *m, struct rect r)
+{
+    const struct scene_source *src = sc->source;
+    const struct glyphs *g = theme_glyphs();
+    int inner_h = r.h - 2, first = 0;
+    int numw = COLS >= 100 ? 3 : 0; /* line numbers only where there is room */
+    char title[96];
+
+    snprintf(title, sizeof title, "lab code: %s", src ? src->file : "(none)");
+    draw_box(r.y, r.x, r.h, r.w, theme_attr(R_BORDER), title, theme_attr(R_HEADING));
+    if (!src)
+        return;
+    if (m->next_line > inner_h - 2)
+        first = m->next_line - inner_h + 2;
+    if (first > src->nlines - inner_h)
+        first = src->nlines - inner_h;
+    if (first < 0)
+        first = 0;
+    for (int i = 0; i < inner_h; i++) {
+        int ln = first + i + 1, y = r.y + 1 + i, x = r.x + 1, w = r.w - 2;
+        char num[16];
+        int attr = 0;
+        const char *mark = " ";
+
+        draw_fill(y, x, w, 0);
+        if (ln > src->nlines)
+            continue;
+        if (ln == m->next_line) {
+            attr = theme_attr(R_CODE_NEXT);
+            mark = g->next;
+        } else if (ln == m->ran_line) {
+            attr = theme_attr(R_CODE_RAN);
+            mark = g->ran;
+        }
+        snprintf(num, sizeof num, "%3d", ln);
+        if (numw)
+            draw_text(y, x, numw, theme_attr(R_LINENO), num);
+        draw_text(y, x + numw, 1, attr, mark);
+        if (attr)
+            draw_fill(y, x + numw + 1, w - numw - 1, attr);
+        draw_text_clip(y, x + numw + 1, w - numw - 1, attr, src->lines[ln - 1]);
+    }
+}
+
+/* Blocks share the diagram pane; each gets its needed rows, the last one the rest. */
+static void diagram_pane(struct app *a, const struct model *m, struct rect r)
+{
+    int y = r.y;
+
+    if (m->nblocks == 0) {
+        draw_box(r.y, r.x, r.h, r.w, theme_attr(R_BORDER), "diagram", theme_attr(R_HEADING));
+        return;
+    }
+    for (int i = 0; i < m->nblocks; i++) {
+        const struct m_block *b = &m->blocks[i];
+        int left = r.y + r.h - y;
+        int need = widget_rows(b, r.w - 2) + 2;
+        int h = (i == m->nblocks - 1 || need > left) ? left : need;
+        struct rect in;
+
+        if (h < 3)
+            break;
+        draw_box(y, r.x, h, r.w, theme_attr(R_BORDER), b->title, theme_attr(R_HEADING));
+        in = (struct rect){ y + 1, r.x + 1, h - 2, r.w - 2 };
+        for (int k = 0; k < in.h; k++)
+            draw_fill(in.y + k, in.x, in.w, 0);
+        if (b->kind == MB_MAP)
+            a->diagram_scroll = widget_draw(b, in, a->diagram_scroll);
+        else
+            widget_draw(b, in, 0);
+        y += h;
+    }
+}
+
+static void narrative(const struct model *m, struct rect r, const char *problem)
+{
+    int y = r.y;
+
+    for (int i = 0; i < r.h; i++)
+        draw_fill(r.y + i, r.x, r.w, 0);
+    if (problem && *problem) {
+        char buf[256];
+        snprintf(buf, sizeof buf, " %s %s. Press r to restart the lab.", theme_marker(MS_BAD), problem);
+        draw_fill(y, r.x, r.w, theme_attr(R_PROBLEM));
+        draw_text_clip(y++, r.x, r.w, theme_attr(R_PROBLEM), buf);
+    }
+    draw_text_clip(y++, r.x + 1, r.w - 2, theme_attr(MS_ACCENT), m->headline);
+    draw_para(y, r.x + 1, r.y + r.h - y, r.w - 2, 0, m->narrative);
+}
+
+static int longest_line(const struct scene_source *src)
+{
+    int w = 20;
+
+    for (int i = 0; src && i < src->nlines; i++)
+        if (draw_width(src->lines[i]) > w)
+            w = draw_width(src->lines[i]);
+    return w;
+}
+
+void view_scene(struct app *a, double now)
+{
+    int H = LINES, W = COLS;
+    struct model m;
+    char right[48];
+    const char *problem = session_problem(a->sess);
+    int strip_h = strip_rows(&a->strip, W);
+    int narr_h = H >= 40 ? 8 : H >= 30 ? 6 : 5;
+    int main_h, code_w;
+    int view = session_view(a->sess);
+
+    model_init(&m);
+    session_build(a->sess, &m);
+    if (problem[0])
+        narr_h++;
+    main_h = H - 2 - strip_h - narr_h;
+    code_w = longest_line(a->scene->source) + (W >= 100 ? 7 : 3);
+    if (code_w > (W >= 100 ? W * 2 / 5 : 33))
+        code_w = W >= 100 ? W * 2 / 5 : 33;
+
+    if (a->quiz.active)
+        snprintf(right, sizeof right, "quiz %d/%d ", a->quiz.q < a->scene->nquiz ? a->quiz.q + 1 : a->scene->nquiz,
+                 a->scene->nquiz);
+    else
+        snprintf(right, sizeof right, "step %d/%d ", view + 1, a->scene->nsteps);
+    title_bar(a, W, right);
+    code_pane(a->scene, &m, (struct rect){ 1, 0, main_h, code_w });
+    if (a->quiz.active) {
+        draw_box(1, code_w, main_h, W - code_w, theme_attr(R_BORDER), "quiz", theme_attr(R_HEADING));
+        quiz_draw(&a->quiz, (struct rect){ 2, code_w + 2, main_h - 2, W - code_w - 4 });
+    } else {
+        diagram_pane(a, &m, (struct rect){ 1, code_w, main_h, W - code_w });
+    }
+    narrative(&m, (struct rect){ 1 + main_h, 0, narr_h, W }, problem);
+    strip_draw(&a->strip, (struct rect){ 1 + main_h + narr_h, 0, strip_h, W });
+    status_bar(a, H - 1, W, now);
+    model_free(&m);
+}

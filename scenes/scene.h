@@ -10,6 +10,7 @@
 #include "probes/counters.h"
 #include "probes/maps.h"
 #include "probes/pidinfo.h"
+#include "probes/sysinfo.h"
 #include "scenes/facts.h"
 #include "scenes/lab.h"
 #include "scenes/model.h"
@@ -32,7 +33,17 @@ struct scene_source {
 /* The mark for a marker, or NULL. */
 const struct src_mark *scene_source_mark(const struct scene_source *src, const char *marker);
 
-/* What a step's build function gets: everything recorded when the lab stopped there. */
+/* One thread of the lab, sampled from /proc/LAB/task/TID/{stat,status}. */
+struct task_sample {
+    pid_t tid;
+    struct pid_stat st;          /* state, utime/stime (ticks), faults */
+    struct pid_status status;    /* voluntary / involuntary context switches */
+};
+#define STEP_MAX_TASKS 16
+
+/* What a step's build function gets: everything recorded when the lab stopped there.
+ * On the newest step the samples (tasks, mem) are refreshed about 4 times a second while
+ * it is on screen, so a thread table or a counter in the diagram stays live. */
 struct step_view {
     int index;                   /* 0-based step */
     const struct facts *facts;   /* cumulative: this step's and all earlier ones */
@@ -42,6 +53,13 @@ struct step_view {
     int status_err;
     const char *output;          /* the lab's stdout/stderr so far */
     pid_t pid;                   /* the lab's pid */
+    const struct task_sample *tasks; /* the lab's threads, ascending tid */
+    int ntasks;                  /* -errno when they could not be read */
+    const struct sys_mem *mem;   /* /proc/meminfo */
+    int mem_err;
+    double clk_tck;              /* ticks per second, for utime/stime */
+    bool live;                   /* built while the lab runs toward this step: maps and
+                                    status are empty, facts are those reported so far */
 };
 
 struct scene_step {
@@ -50,6 +68,8 @@ struct scene_step {
     /* Builds the model from what was recorded (pure: no I/O). */
     void (*build)(const struct step_view *v, struct model *m);
     double timeout_s;            /* how long the lab may take to reach it (0 = 5 s) */
+    bool live;                   /* while the lab runs toward this step, draw it from the
+                                    facts reported so far (long experiments) */
 };
 
 struct quiz_question {
@@ -76,6 +96,8 @@ struct scene {
     /* Option string default for the lab (may be computed; NULL for none). Returns a
      * static buffer. */
     const char *(*default_option)(void);
+    /* Options the key o cycles through (each restarts the lab), NULL-terminated or NULL. */
+    const char *const *presets;
 };
 
 /* The registry: every scene, in menu order. */

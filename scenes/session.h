@@ -31,6 +31,14 @@ int session_pollfds(const struct session *s, int fds[2]);
  * should change. */
 bool session_update(struct session *s, double now);
 
+/* Re-reads the live samples (threads, meminfo) shown on the newest step; now is
+ * monotonic seconds. True when the step on screen uses them (redraw). */
+bool session_sample(struct session *s, double now);
+/* The option string the lab runs with. */
+const char *session_option(const struct session *s);
+/* Restarts with another option string. 0 or -errno. */
+int session_set_option(struct session *s, const char *opt);
+
 /* Navigation. next on the newest step lets the lab continue. True when anything changed. */
 bool session_next(struct session *s, double now);
 bool session_prev(struct session *s);

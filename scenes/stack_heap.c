@@ -274,15 +274,15 @@ static void step_free(const struct step_view *v, struct model *m)
 }
 
 static const struct scene_step steps[] = {
-    { "start", "code and globals", step_start, 0 },
-    { "local", "a local", step_local, 0 },
-    { "ptr", "a pointer", step_ptr, 0 },
-    { "malloc", "malloc", step_malloc, 0 },
-    { "store", "store through it", step_store, 0 },
-    { "literal", "a string literal", step_literal, 0 },
-    { "array", "an array", step_array, 0 },
-    { "decay", "array to pointer", step_decay, 0 },
-    { "free", "free", step_free, 0 },
+    { .marker = "start", .title = "code and globals", .build = step_start },
+    { .marker = "local", .title = "a local", .build = step_local },
+    { .marker = "ptr", .title = "a pointer", .build = step_ptr },
+    { .marker = "malloc", .title = "malloc", .build = step_malloc },
+    { .marker = "store", .title = "store through it", .build = step_store },
+    { .marker = "literal", .title = "a string literal", .build = step_literal },
+    { .marker = "array", .title = "an array", .build = step_array },
+    { .marker = "decay", .title = "array to pointer", .build = step_decay },
+    { .marker = "free", .title = "free", .build = step_free },
 };
 
 static const struct quiz_question quiz[] = {

@@ -124,6 +124,24 @@ static void scene_key(struct app *a, int ch, double now)
         strip_init(&a->strip, a->scene->counters, a->scene->ncounters);
         a->diagram_scroll = -1;
         break;
+    case 'o':
+        if (a->scene->presets && a->scene->presets[0]) {
+            const char *const *pr = a->scene->presets;
+            const char *cur = session_option(a->sess);
+            int k = 0;
+            while (pr[k] && strcmp(pr[k], cur) != 0)
+                k++;
+            k = pr[k] && pr[k + 1] ? k + 1 : 0;
+            a->quiz.active = false;
+            session_set_option(a->sess, pr[k]);
+            snprintf(a->message, sizeof a->message, "lab restarted with %s", pr[k]);
+            strip_free(&a->strip);
+            strip_init(&a->strip, a->scene->counters, a->scene->ncounters);
+            a->diagram_scroll = -1;
+        } else {
+            snprintf(a->message, sizeof a->message, "this scene has no options");
+        }
+        break;
     case 'm': case 27:
         close_scene(a);
         a->screen = APP_MENU;
@@ -245,6 +263,8 @@ int app_run(const struct app_opts *o)
             a.dirty = true;
         if (a.sess && now >= a.next_sample) {
             if (strip_sample(&a.strip, session_lab_pid(a.sess), now))
+                a.dirty = true;
+            if (session_sample(a.sess, now))
                 a.dirty = true;
             if (session_state(a.sess) == SESSION_RUNNING)
                 a.dirty = true; /* the waiting time on the status line moves */

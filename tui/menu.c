@@ -58,6 +58,7 @@ static const char *const help_lines[][2] = {
     { "Home g / End G", "first step / run to the last step" },
     { "Up Down PgUp PgDn", "scroll the diagram" },
     { "r", "restart the scene with a fresh lab" },
+    { "o", "run the lab with the scene's next option (size, strategy)" },
     { "1-4 a-d", "answer a quiz question" },
     { "m Esc", "back to the menu" },
     { "In the menu", NULL },

@@ -61,7 +61,7 @@ void counters_free(struct counters *c);
  * -ESRCH when the process is gone (values then !ok). */
 int counters_sample(struct counters *c, const enum counter_id *ids, int n,
                     double now_s, struct counter_val *out);
-/* Why a value could not be read, in a few words: "not permitted", "no such process",
+/* Why a value could not be read, in a few words: "not permitted", "process exited",
  * "not in this kernel", "first sample"... */
 const char *counter_err_text(int err);
 

@@ -64,10 +64,10 @@ static void write_pid_files(unsigned minflt, unsigned majflt, unsigned utime, un
         "0 0 20 0 3 0 30712 227860480 1536 18446744073709551615 94381791383552 "
         "94381791403433 140731874398240 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n",
         minflt, majflt, utime, stime);
-    put("4242/status", "Name:\toscope-demo\nState:\tS (sleeping)\nTgid:\t4242\nVmPeak:\t  222580 kB\n"
-        "VmSize:\t  222520 kB\nVmHWM:\t    6400 kB\nVmRSS:\t    6144 kB\nVmData:\t   82356 kB\n"
-        "VmStk:\t     136 kB\nThreads:\t3\nvoluntary_ctxt_switches:\t%u\n"
-        "nonvoluntary_ctxt_switches:\t%u\n", vcsw, nvcsw);
+    put("4242/status", "Name:\toscope-demo\nState:\tS (sleeping)\nTgid:\t4242\n"
+        "VmPeak:\t  222580 kB\nVmSize:\t  222520 kB\nVmHWM:\t    6400 kB\n"
+        "VmRSS:\t    6144 kB\nVmData:\t   82356 kB\nVmStk:\t     136 kB\nThreads:\t3\n"
+        "voluntary_ctxt_switches:\t%u\nnonvoluntary_ctxt_switches:\t%u\n", vcsw, nvcsw);
     put("4242/io", "rchar: 4718592\nwchar: 1048576\nsyscr: 1211\nsyscw: 256\n"
         "read_bytes: %llu\nwrite_bytes: %llu\ncancelled_write_bytes: 0\n", rd, wr);
 }

@@ -75,8 +75,9 @@ static void test_stat_comm_with_spaces_and_parens(void **state)
     assert_int_equal(st.processor, -1);  /* not present */
 
     /* A comm longer than the struct holds is cut, not overrun. */
-    assert_int_equal(pid_stat_parse("8 (aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa) S 1 2 3 4 5 6 "
-                                    "7 8 9 10 11 12 13 14 15 16 17 18 19 20 21", &st), 0);
+    assert_int_equal(pid_stat_parse("8 (aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa) S "
+                                    "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21",
+                                    &st), 0);
     assert_int_equal(strlen(st.comm), sizeof st.comm - 1);
 }
 
@@ -140,7 +141,8 @@ static void test_status_fixture(void **state)
     assert_int_equal(s.nvcsw, 88);
     assert_int_equal(s.have, PIDST_HAVE_NAME | PIDST_HAVE_STATE | PIDST_HAVE_THREADS |
                      PIDST_HAVE_VMSIZE | PIDST_HAVE_VMRSS | PIDST_HAVE_VMHWM |
-                     PIDST_HAVE_VMSTK | PIDST_HAVE_VMDATA | PIDST_HAVE_VCSW | PIDST_HAVE_NVCSW);
+                     PIDST_HAVE_VMSTK | PIDST_HAVE_VMDATA | PIDST_HAVE_VCSW |
+                     PIDST_HAVE_NVCSW);
 
     assert_int_equal(pid_status_read(FIX, 4242, 4250, &s), 0);
     assert_string_equal(s.name, "worker 2");

@@ -84,6 +84,9 @@ int lab_try_reap(struct lab *l, int *status);
 bool lab_exited(const struct lab *l, int *status);
 /* Kills the lab's process group (SIGKILL), reaps it, removes its directory, frees l. */
 void lab_destroy(struct lab *l);
+/* True in an AddressSanitizer build of oscope: labs then run without RLIMIT_AS (the
+ * sanitizer's shadow memory fills the address space) and malloc is the sanitizer's. */
+bool lab_sanitized(void);
 /* Kills every lab still alive (for fatal paths and signal exits); async-signal-safe. */
 void lab_kill_all(void);
 /* Kills, reaps and removes the directories of every lab still alive (fatal paths). */

@@ -180,10 +180,20 @@ int session_pollfds(const struct session *s, int fds[2])
     return n;
 }
 
+static void lab_ended(struct session *s);
+
 static void tell_continue(struct session *s, double now)
 {
     if (lab_next(s->lab) != 0) {
-        fail(s, "the lab went away");
+        /* It died: say how, once it can be reaped (it is already gone or going). */
+        for (int i = 0; i < 200 && !lab_try_reap(s->lab, NULL); i++) {
+            struct timespec ts = { 0, 5 * 1000 * 1000 };
+            nanosleep(&ts, NULL);
+        }
+        if (lab_exited(s->lab, NULL))
+            lab_ended(s);
+        else
+            fail(s, "the lab went away");
         return;
     }
     s->state = SESSION_RUNNING;
@@ -266,6 +276,10 @@ bool session_update(struct session *s, double now)
         case LAB_EV_FACT:
             if (facts_set(&s->cur, ev.name, ev.value) != 0)
                 fail(s, "the lab reported a bad fact \"%s\"", ev.name);
+            else if (s->state == SESSION_STOPPED && s->nrecs > 0)
+                /* A lab's threads may go on reporting while its main thread waits at a
+                 * stop: the newest step shows their newest values. */
+                facts_set(&s->recs[s->nrecs - 1].facts, ev.name, ev.value);
             break;
         case LAB_EV_PROGRESS:
             s->progress = ev.percent;

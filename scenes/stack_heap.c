@@ -159,7 +159,11 @@ static void add_vars(const struct step_view *v, struct m_map *mp, const char *fo
 /* The map every step shares: the lab's regions, then its variables placed in them. */
 static struct m_map *base_map(const struct step_view *v, struct model *m, const char *focus)
 {
-    struct m_map *mp = model_add_map(m, "the lab's address space (/proc/LAB/maps), high addresses on top");
+    char title[64];
+    struct m_map *mp;
+
+    snprintf(title, sizeof title, "/proc/%d/maps, high addresses on top", (int)v->pid);
+    mp = model_add_map(m, title);
 
     if (!mp)
         return NULL;

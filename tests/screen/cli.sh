@@ -1,0 +1,39 @@
+#!/bin/sh
+# cli.sh — the command line without a terminal: --list/--help/--version anywhere, bad
+# options and unknown scenes refused with status 2 and one clear line on stderr, nothing on
+# stdout (the terminal is never switched to full screen), no terminal refused.
+set -u
+bin=${OSCOPE_BIN:-./oscope}
+fails=0
+t=$(mktemp -d)
+trap 'rm -rf "$t"' EXIT
+ok() { echo "ok: $1"; }
+bad() { echo "FAIL: $1"; fails=$((fails + 1)); }
+
+"$bin" --list > "$t/out" 2> "$t/err" </dev/null; rc=$?
+[ $rc -eq 0 ] && grep -q '^stack-heap ' "$t/out" && [ ! -s "$t/err" ] && ok "--list" || bad "--list (rc $rc)"
+n=$(wc -l < "$t/out")
+[ "$n" -ge 1 ] && ok "--list has $n scenes" || bad "--list is empty"
+awk 'NF < 3 { exit 1 }' "$t/out" && ok "--list lines have id, title, summary" || bad "--list line format"
+
+"$bin" --help > "$t/out" 2>&1 </dev/null && grep -q 'usage: oscope' "$t/out" && ok "--help" || bad "--help"
+"$bin" --version > "$t/out" 2>&1 </dev/null && grep -Eq '^oscope [0-9]+\.[0-9]+' "$t/out" && ok "--version" || bad "--version"
+
+check_refusal() { # name, expected stderr text, args...
+    name=$1 want=$2; shift 2
+    "$bin" "$@" > "$t/out" 2> "$t/err" </dev/null; rc=$?
+    if [ $rc -eq 2 ] && [ ! -s "$t/out" ] && grep -q -- "$want" "$t/err" && [ "$(wc -l < "$t/err")" -eq 1 ]; then
+        ok "$name"
+    else
+        bad "$name (rc $rc, stderr: $(cat "$t/err"), stdout bytes: $(wc -c < "$t/out"))"
+    fi
+}
+check_refusal "unknown option" "unknown option '--bogus'" --bogus
+check_refusal "unknown scene names the valid ones" "unknown scene 'nope' (scenes: stack-heap" nope
+check_refusal "two scenes" "only one scene" stack-heap stack-heap
+check_refusal "unknown theme" "unknown theme 'neon'" --theme neon
+check_refusal "no terminal" "needs a terminal" stack-heap
+check_refusal "no terminal for the menu" "needs a terminal"
+
+echo "cli: $fails failure(s)"
+[ $fails -eq 0 ]

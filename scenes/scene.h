@@ -62,6 +62,16 @@ struct step_view {
                                     status are empty, facts are those reported so far */
 };
 
+/* Predict, then reveal: asked before the lab runs a step whose outcome is the lesson;
+ * after the step, the real outcome is shown beside the guess. */
+struct prediction {
+    const char *question;
+    const char *choices[4];      /* NULL-terminated when fewer than 4 */
+    /* The choice that came true, read from what was recorded at the step; -1 when the
+     * facts do not say (then the reveal says so instead of judging). */
+    int (*outcome)(const struct step_view *v);
+};
+
 struct scene_step {
     const char *marker;          /* the lab_stop() marker this step waits for */
     const char *title;           /* short, for the status line and --export */
@@ -70,6 +80,7 @@ struct scene_step {
     double timeout_s;            /* how long the lab may take to reach it (0 = 5 s) */
     bool live;                   /* while the lab runs toward this step, draw it from the
                                     facts reported so far (long experiments) */
+    const struct prediction *predict; /* ask before running this step (NULL: no) */
 };
 
 struct quiz_question {
@@ -98,6 +109,10 @@ struct scene {
     const char *(*default_option)(void);
     /* Options the key o cycles through (each restarts the lab), NULL-terminated or NULL. */
     const char *const *presets;
+    /* Where the lab's private directory goes for option opt: a directory written into buf
+     * and returned, or NULL for the default ($TMPDIR or /tmp). Pure: it only reads opt.
+     * NULL for scenes that do not care. */
+    const char *(*lab_parent)(const char *opt, char *buf, unsigned cap);
 };
 
 /* The registry: every scene, in menu order. */

@@ -104,7 +104,9 @@ static void fail(struct session *s, const char *fmt, ...)
 
 static int start_lab(struct session *s)
 {
-    int err = lab_start(&s->lab, s->sc->lab, &s->sc->limits, s->opt);
+    char pbuf[256];
+    const char *parent = s->sc->lab_parent ? s->sc->lab_parent(s->opt, pbuf, sizeof pbuf) : NULL;
+    int err = lab_start_in(&s->lab, s->sc->lab, &s->sc->limits, s->opt, parent);
 
     if (err) {
         s->lab = NULL;
@@ -233,6 +235,9 @@ static void record_stop(struct session *s, const char *marker, double now)
     if (s->follow || s->run_to_end)
         s->view = s->nrecs - 1;
     s->follow = false;
+    /* Queued presses stop before a step that asks for a prediction; End runs through. */
+    if (s->pending > 0 && s->nrecs < s->sc->nsteps && s->sc->steps[s->nrecs].predict)
+        s->pending = 0;
     if ((s->run_to_end || s->pending > 0) && s->nrecs < s->sc->nsteps) {
         if (s->pending > 0)
             s->pending--;
@@ -437,21 +442,37 @@ static void build(const struct session *s, int i, const struct step_view *v, str
     }
 }
 
-bool session_build_step(const struct session *s, int i, struct model *m)
+static void view_of(const struct session *s, int i, struct step_view *v)
 {
-    const struct step_rec *r;
-    struct step_view v;
+    const struct step_rec *r = &s->recs[i];
 
-    if (i < 0 || i >= s->nrecs)
-        return false;
-    r = &s->recs[i];
-    v = (struct step_view){
+    *v = (struct step_view){
         .index = i, .facts = &r->facts, .maps = r->maps, .maps_err = r->maps_err,
         .status = &r->status, .status_err = r->status_err, .output = r->output,
         .pid = s->lab ? lab_pid(s->lab) : 0,
         .tasks = r->smp.tasks, .ntasks = r->smp.ntasks, .mem = &r->smp.mem,
         .mem_err = r->smp.mem_err, .clk_tck = (double)sysconf(_SC_CLK_TCK),
     };
+}
+
+int session_outcome(const struct session *s, int i)
+{
+    const struct prediction *p;
+    struct step_view v;
+
+    if (i < 0 || i >= s->nrecs || !(p = s->sc->steps[i].predict) || !p->outcome)
+        return -1;
+    view_of(s, i, &v);
+    return p->outcome(&v);
+}
+
+bool session_build_step(const struct session *s, int i, struct model *m)
+{
+    struct step_view v;
+
+    if (i < 0 || i >= s->nrecs)
+        return false;
+    view_of(s, i, &v);
     build(s, i, &v, m);
     return true;
 }
@@ -494,7 +515,9 @@ bool session_sample(struct session *s, double now)
         take_samples(s, pid, &s->live);
         return true;
     }
-    if (s->nrecs > 0 && s->view == s->nrecs - 1 && pid > 0) {
+    /* A record shows its stop: once the lab runs on toward the next one, its threads
+     * are no longer the ones the record's facts describe, so sampling pauses. */
+    if (s->nrecs > 0 && s->view == s->nrecs - 1 && pid > 0 && s->state != SESSION_RUNNING) {
         take_samples(s, pid, &s->recs[s->nrecs - 1].smp);
         return s->recs[s->nrecs - 1].smp.ntasks > 1 || s->sc->steps[s->view].live;
     }

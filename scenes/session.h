@@ -67,6 +67,8 @@ const char *session_output(const struct session *s);
 /* Builds the model of the step on screen into m (model_init'ed by the caller; the caller
  * frees it with model_free). Before the first step it holds a "starting" placeholder. */
 void session_build(const struct session *s, struct model *m);
+/* The real outcome of recorded step i's prediction (its outcome function), -1 unknown. */
+int session_outcome(const struct session *s, int i);
 /* Builds the model of recorded step i (for export). false when i is not recorded. */
 bool session_build_step(const struct session *s, int i, struct model *m);
 

@@ -277,11 +277,35 @@ static void step_free(const struct step_view *v, struct model *m)
                  "is a bug (see the scene \"dangling\").", facts_get(v->facts, "hp"));
 }
 
+/* The prediction before malloc: which region will the new int be in? */
+static int malloc_outcome(const struct step_view *v)
+{
+    uint64_t a;
+    int i;
+
+    if (!facts_u64(v->facts, "hp", &a) || v->maps->n == 0 || (i = maps_find(v->maps, a)) < 0)
+        return -1;
+    switch (v->maps->r[i].kind) {
+    case MAPS_STACK: return 0;
+    case MAPS_HEAP: return 1;
+    case MAPS_RODATA: return 2;
+    case MAPS_ANON: return 3;
+    default: return -1;
+    }
+}
+
+static const struct prediction predict_malloc = {
+    "malloc(sizeof *hp) is about to run. Where will the new int live?",
+    { "on the stack, next to hp", "in the heap", "in read-only data",
+      "in an anonymous mmap region" },
+    malloc_outcome,
+};
+
 static const struct scene_step steps[] = {
     { .marker = "start", .title = "code and globals", .build = step_start },
     { .marker = "local", .title = "a local", .build = step_local },
     { .marker = "ptr", .title = "a pointer", .build = step_ptr },
-    { .marker = "malloc", .title = "malloc", .build = step_malloc },
+    { .marker = "malloc", .title = "malloc", .build = step_malloc, .predict = &predict_malloc },
     { .marker = "store", .title = "store through it", .build = step_store },
     { .marker = "literal", .title = "a string literal", .build = step_literal },
     { .marker = "array", .title = "an array", .build = step_array },

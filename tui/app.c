@@ -24,6 +24,13 @@ static void close_scene(struct app *a)
     a->quiz.active = false;
 }
 
+static void reset_guesses(struct app *a)
+{
+    a->predicting = -1;
+    for (size_t i = 0; i < sizeof a->guess / sizeof a->guess[0]; i++)
+        a->guess[i] = -1;
+}
+
 static void open_scene(struct app *a, const struct scene *sc, double now)
 {
     int err = 0;
@@ -39,6 +46,7 @@ static void open_scene(struct app *a, const struct scene *sc, double now)
     }
     a->screen = APP_SCENE;
     a->diagram_scroll = -1;
+    reset_guesses(a);
     strip_init(&a->strip, sc->counters, sc->ncounters);
     a->next_sample = now;
     a->message[0] = '\0';
@@ -74,11 +82,49 @@ static void menu_key(struct app *a, int ch, double now)
     }
 }
 
+/* The prediction box is up: a choice (or s to skip) lets the lab run the step. */
+static bool predict_key(struct app *a, int ch, double now)
+{
+    const struct prediction *p = a->scene->steps[a->predicting].predict;
+    int n = 0, pick = -1;
+
+    while (n < 4 && p->choices[n])
+        n++;
+    if (ch >= '1' && ch <= '4')
+        pick = ch - '1';
+    else if (ch >= 'a' && ch <= 'd')
+        pick = ch - 'a';
+    if (pick >= n)
+        return true;
+    if (pick < 0 && ch != 's' && ch != KEY_RIGHT && ch != ' ') {
+        if (ch == KEY_LEFT || ch == 27 || ch == 'h')
+            a->predicting = -1;
+        return ch == KEY_LEFT || ch == 27 || ch == 'h';
+    }
+    a->guess[a->predicting] = pick >= 0 ? pick : -2;
+    a->predicting = -1;
+    session_next(a->sess, now);
+    a->diagram_scroll = -1;
+    return true;
+}
+
+/* Before the lab runs a step that has a prediction, ask it (once per run). */
+static bool wants_prediction(struct app *a)
+{
+    int next = session_view(a->sess) + 1;
+
+    return next == session_recorded(a->sess) && next < a->scene->nsteps && next < 64 &&
+           a->scene->steps[next].predict && a->guess[next] == -1 &&
+           session_state(a->sess) == SESSION_STOPPED;
+}
+
 static void scene_key(struct app *a, int ch, double now)
 {
     bool leave;
 
     a->message[0] = '\0';
+    if (a->predicting >= 0 && predict_key(a, ch, now))
+        return;
     if (a->quiz.active && quiz_key(&a->quiz, ch, &leave)) {
         if (leave)
             a->quiz.active = false;
@@ -86,6 +132,10 @@ static void scene_key(struct app *a, int ch, double now)
     }
     switch (ch) {
     case KEY_RIGHT: case 'l': case ' ': case 'n':
+        if (wants_prediction(a)) {
+            a->predicting = session_view(a->sess) + 1;
+            break;
+        }
         if (session_at_end(a->sess) && a->scene->nquiz > 0)
             quiz_start(&a->quiz, a->scene);
         else if (!session_next(a->sess, now) && session_state(a->sess) == SESSION_FAILED)
@@ -118,6 +168,7 @@ static void scene_key(struct app *a, int ch, double now)
         break;
     case 'r':
         a->quiz.active = false;
+        reset_guesses(a);
         if (session_restart(a->sess) != 0)
             snprintf(a->message, sizeof a->message, "%s", session_problem(a->sess));
         strip_free(&a->strip);
@@ -133,6 +184,7 @@ static void scene_key(struct app *a, int ch, double now)
                 k++;
             k = pr[k] && pr[k + 1] ? k + 1 : 0;
             a->quiz.active = false;
+            reset_guesses(a);
             session_set_option(a->sess, pr[k]);
             snprintf(a->message, sizeof a->message, "lab restarted with %s", pr[k]);
             strip_free(&a->strip);

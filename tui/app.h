@@ -33,6 +33,8 @@ struct app {
     bool dirty;                 /* something to draw */
     double next_sample;
     char message[160];          /* a transient line for the status bar */
+    int predicting;             /* step whose prediction is being asked, -1 none */
+    int guess[64];              /* per step: -1 not asked, -2 skipped, else the choice */
 };
 
 /* Runs until the user quits or a terminating signal arrives; returns the exit status. */

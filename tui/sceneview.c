@@ -139,12 +139,41 @@ static void diagram_pane(struct app *a, const struct model *m, struct rect r)
     }
 }
 
-static void narrative(const struct model *m, struct rect r, const char *problem)
+/* "You predicted ... the lab ...": the guess beside what really happened. */
+static void reveal_line(const struct app *a, char *buf, size_t cap, int *style)
 {
-    int y = r.y;
+    int v = session_view(a->sess);
+    const struct prediction *p;
+    int g, real;
+
+    buf[0] = '\0';
+    if (v < 0 || v >= 64 || !(p = a->scene->steps[v].predict) || (g = a->guess[v]) < 0)
+        return;
+    real = session_outcome(a->sess, v);
+    if (real < 0) {
+        snprintf(buf, cap, "You predicted: %s. The recorded facts do not settle it; read on.",
+                 p->choices[g]);
+        *style = MS_WARN;
+    } else if (real == g) {
+        snprintf(buf, cap, "%s You predicted: %s. The lab agrees.", theme_marker(MS_GOOD), p->choices[g]);
+        *style = MS_GOOD;
+    } else {
+        snprintf(buf, cap, "%s You predicted: %s. The lab shows: %s.", theme_marker(MS_BAD),
+                 p->choices[g], p->choices[real]);
+        *style = MS_BAD;
+    }
+}
+
+static void narrative(const struct app *a, const struct model *m, struct rect r, const char *problem)
+{
+    int y = r.y, style = 0;
+    char reveal[400];
 
     for (int i = 0; i < r.h; i++)
         draw_fill(r.y + i, r.x, r.w, 0);
+    reveal_line(a, reveal, sizeof reveal, &style);
+    if (reveal[0])
+        draw_text_clip(y++, r.x + 1, r.w - 2, theme_attr(style) | A_BOLD, reveal);
     if (problem && *problem) {
         char buf[256];
         snprintf(buf, sizeof buf, " %s %s. Press r to restart the lab.", theme_marker(MS_BAD), problem);
@@ -163,6 +192,24 @@ static int longest_line(const struct scene_source *src)
         if (draw_width(src->lines[i]) > w)
             w = draw_width(src->lines[i]);
     return w;
+}
+
+static void predict_draw(const struct prediction *p, struct rect r)
+{
+    char buf[256];
+    int y = r.y;
+
+    for (int i = 0; i < r.h; i++)
+        draw_fill(r.y + i, r.x, r.w, 0);
+    draw_text_clip(y++, r.x, r.w, theme_attr(R_HEADING), "Before the lab runs the next line:");
+    y += draw_para(y, r.x, 3, r.w, A_BOLD, p->question) + 1;
+    for (int i = 0; i < 4 && p->choices[i] && y < r.y + r.h; i++, y++) {
+        snprintf(buf, sizeof buf, "  %d) %s", i + 1, p->choices[i]);
+        draw_text_clip(y, r.x, r.w, 0, buf);
+    }
+    if (y + 1 < r.y + r.h)
+        draw_text_clip(y + 1, r.x, r.w, theme_attr(MS_DIM),
+                       "1-4: your guess, then the lab runs it. s: skip. Left: not yet.");
 }
 
 void view_scene(struct app *a, double now)
@@ -192,13 +239,18 @@ void view_scene(struct app *a, double now)
         snprintf(right, sizeof right, "step %d/%d ", view + 1, a->scene->nsteps);
     title_bar(a, W, right);
     code_pane(a->scene, &m, (struct rect){ 1, 0, main_h, code_w });
-    if (a->quiz.active) {
+    if (a->predicting >= 0) {
+        draw_box(1, code_w, main_h, W - code_w, theme_attr(R_BORDER), "predict, then see",
+                 theme_attr(R_HEADING));
+        predict_draw(a->scene->steps[a->predicting].predict,
+                     (struct rect){ 2, code_w + 2, main_h - 2, W - code_w - 4 });
+    } else if (a->quiz.active) {
         draw_box(1, code_w, main_h, W - code_w, theme_attr(R_BORDER), "quiz", theme_attr(R_HEADING));
         quiz_draw(&a->quiz, (struct rect){ 2, code_w + 2, main_h - 2, W - code_w - 4 });
     } else {
         diagram_pane(a, &m, (struct rect){ 1, code_w, main_h, W - code_w });
     }
-    narrative(&m, (struct rect){ 1 + main_h, 0, narr_h, W }, problem);
+    narrative(a, &m, (struct rect){ 1 + main_h, 0, narr_h, W }, problem);
     strip_draw(&a->strip, (struct rect){ 1 + main_h + narr_h, 0, strip_h, W });
     status_bar(a, H - 1, W, now);
     model_free(&m);

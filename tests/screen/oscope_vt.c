@@ -113,3 +113,13 @@ bool os_alive(pid_t pid)
     fclose(f);
     return alive;
 }
+
+bool os_next(struct vt *vt)
+{
+    if (!vt_key(vt, VTERM_KEY_RIGHT))
+        return false;
+    vt_settle(vt, 80);
+    if (vt_find(vt, "predict, then see", NULL, NULL))
+        return vt_key_char(vt, 's');
+    return true;
+}

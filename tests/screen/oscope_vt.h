@@ -23,6 +23,8 @@ pid_t os_lab_pid(struct vt *vt);
 char *os_row_from(struct vt *vt, int row, int col, char *buf, size_t cap);
 /* Waits until the title bar says "step k/" (1-based); false on timeout. */
 bool os_wait_step(struct vt *vt, int k);
+/* Next step: Right, and when the scene asks for a prediction first, s to skip it. */
+bool os_next(struct vt *vt);
 /* True when a process exists (not a zombie). */
 bool os_alive(pid_t pid);
 

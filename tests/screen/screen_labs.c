@@ -96,7 +96,7 @@ static void test_addresses_agree_with_maps(void **state)
         for (int step = 1; step <= sc->nsteps; step++) {
             pid_t lab;
             if (step > 1)
-                assert_true(vt_key(vt, VTERM_KEY_RIGHT));
+                assert_true(os_next(vt));
             assert_true(os_wait_step(vt, step));
             if (!vt_wait_text(vt, " stopped", 20000))
                 break; /* a step that ends the lab (an overflow) has no maps to compare */

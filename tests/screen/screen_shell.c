@@ -130,6 +130,33 @@ static void test_end_runs_to_the_last_step_and_quiz(void **state)
     quit_clean(vt, 0);
 }
 
+static void test_predict_then_reveal(void **state)
+{
+    (void)state;
+    struct vt *vt = os_start(24, 80, "stack-heap", NULL);
+
+    assert_true(os_wait_step(vt, 1));
+    for (int k = 2; k <= 3; k++) {
+        assert_true(vt_key(vt, VTERM_KEY_RIGHT));
+        assert_true(os_wait_step(vt, k));
+        assert_true(os_expect(vt, " stopped"));
+    }
+    /* The next line is malloc: oscope asks first, and the lab waits. */
+    assert_true(vt_key(vt, VTERM_KEY_RIGHT));
+    assert_true(os_expect(vt, "predict, then see"));
+    assert_true(os_expect(vt, "Where will"));
+    assert_true(os_wait_step(vt, 3));
+    assert_true(vt_key_char(vt, '1')); /* on the stack: wrong */
+    assert_true(os_wait_step(vt, 4));
+    assert_true(os_expect(vt, "You predicted: on the stack, next to hp. The lab shows: in the heap."));
+    /* Going back and forth keeps the guess with its step. */
+    assert_true(vt_key(vt, VTERM_KEY_LEFT));
+    assert_true(vt_wait_gone(vt, "You predicted", OS_WAIT_MS));
+    assert_true(vt_key(vt, VTERM_KEY_RIGHT));
+    assert_true(os_expect(vt, "You predicted: on the stack"));
+    quit_clean(vt, 0);
+}
+
 static void test_ctrl_c_restores_and_reaps(void **state)
 {
     (void)state;
@@ -215,6 +242,7 @@ int main(void)
         cmocka_unit_test(test_menu_open_step_help_quit),
         cmocka_unit_test(test_too_small_and_back),
         cmocka_unit_test(test_end_runs_to_the_last_step_and_quiz),
+        cmocka_unit_test(test_predict_then_reveal),
         cmocka_unit_test(test_ctrl_c_restores_and_reaps),
         cmocka_unit_test(test_sigterm_and_sighup),
         cmocka_unit_test(test_dumb_terminal_refused),

@@ -170,19 +170,39 @@ static void child_setup(pid_t parent, int fact_w, int cmd_r, int out_w, const ch
     setenv("TMPDIR", dir, 1);
 }
 
+/* Makes the lab's private directory in l->tmpdir: inside want when given and usable,
+ * else under $TMPDIR or /tmp. 0 or -errno. */
+static int make_private_dir(struct lab *l, const char *want)
+{
+    const char *tmp = getenv("TMPDIR");
+    char *abs = want && *want ? realpath(want, NULL) : NULL;
+
+    if (abs) {
+        snprintf(l->tmpdir, sizeof l->tmpdir, "%s/oscope-lab.XXXXXX", abs);
+        free(abs);
+        if (strlen(l->tmpdir) < sizeof l->tmpdir - 1 && mkdtemp(l->tmpdir))
+            return 0;
+    }
+    if (!tmp || !*tmp || access(tmp, W_OK) != 0)
+        tmp = "/tmp";
+    snprintf(l->tmpdir, sizeof l->tmpdir, "%s/oscope-lab.XXXXXX", tmp);
+    return mkdtemp(l->tmpdir) ? 0 : -errno;
+}
+
 int lab_start(struct lab **out, lab_fn fn, const struct lab_limits *limits, const char *opt)
 {
+    return lab_start_in(out, fn, limits, opt, NULL);
+}
+
+int lab_start_in(struct lab **out, lab_fn fn, const struct lab_limits *limits, const char *opt,
+                 const char *parent_dir)
+{
     int fpipe[2], cpipe[2], opipe[2];
-    const char *tmp = getenv("TMPDIR");
     pid_t parent = getpid(), pid;
     struct lab *l = xcalloc(1, sizeof *l);
     int err;
 
-    if (!tmp || !*tmp || access(tmp, W_OK) != 0)
-        tmp = "/tmp";
-    snprintf(l->tmpdir, sizeof l->tmpdir, "%s/oscope-lab.XXXXXX", tmp);
-    if (!mkdtemp(l->tmpdir)) {
-        err = -errno;
+    if ((err = make_private_dir(l, parent_dir)) != 0) {
         free(l);
         return err;
     }

@@ -67,6 +67,11 @@ struct lab_event {
 /* Forks a lab running fn under limits, with option string opt (copied). Creates its
  * private directory under $TMPDIR (or /tmp). On success *out owns the lab; 0 or -errno. */
 int lab_start(struct lab **out, lab_fn fn, const struct lab_limits *limits, const char *opt);
+/* lab_start with the private directory made inside parent instead (made absolute first).
+ * When parent is NULL, missing or not writable, the directory goes under $TMPDIR (or /tmp)
+ * as with lab_start: the lab can tell from lab_tmpdir(). */
+int lab_start_in(struct lab **out, lab_fn fn, const struct lab_limits *limits, const char *opt,
+                 const char *parent);
 pid_t lab_pid(const struct lab *l);
 int lab_fd(const struct lab *l);      /* fact pipe, poll for POLLIN */
 int lab_out_fd(const struct lab *l);  /* the lab's stdout+stderr, poll for POLLIN; -1 once closed */

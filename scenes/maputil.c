@@ -41,7 +41,9 @@ static void fold(struct m_map *mp, const struct maps *maps, int hi_idx, int lo_i
         mp->regions[r].collapsed = true;
 }
 
-void maputil_add_regions(struct m_map *mp, const struct maps *maps)
+/* Adds the regions highest first; with all_kinds the program's own and the heap and stack
+ * are always shown, else only the mappings holding a variable. The rest are folded. */
+static void add_regions(struct m_map *mp, const struct maps *maps, bool all_kinds)
 {
     int run_hi = -1;
 
@@ -49,7 +51,7 @@ void maputil_add_regions(struct m_map *mp, const struct maps *maps)
         const struct maps_region *r = &maps->r[i];
         char detail[64];
 
-        if (!always_shown(r->kind) && !holds_var(mp, r)) {
+        if (!(all_kinds && always_shown(r->kind)) && !holds_var(mp, r)) {
             if (run_hi < 0)
                 run_hi = i;
             continue;
@@ -62,6 +64,16 @@ void maputil_add_regions(struct m_map *mp, const struct maps *maps)
     }
     if (run_hi >= 0)
         fold(mp, maps, run_hi, 0);
+}
+
+void maputil_add_regions(struct m_map *mp, const struct maps *maps)
+{
+    add_regions(mp, maps, true);
+}
+
+void maputil_add_var_regions(struct m_map *mp, const struct maps *maps)
+{
+    add_regions(mp, maps, false);
 }
 
 int maputil_var_at(const struct m_map *mp, uint64_t addr)

@@ -12,6 +12,9 @@
  * variables lies in it; runs of the rest folded into one "N other mappings" line. Call it
  * after adding the variables, then map_place_vars. */
 void maputil_add_regions(struct m_map *mp, const struct maps *maps);
+/* The same, but only the mappings that hold one of mp's variables are shown: a map of
+ * just the stack, or just the stack and the heap. */
+void maputil_add_var_regions(struct m_map *mp, const struct maps *maps);
 /* The variable whose bytes hold addr (start preferred), or -1. */
 int maputil_var_at(const struct m_map *mp, uint64_t addr);
 

@@ -4,9 +4,11 @@
 #include "scenes/scene.h"
 
 extern const struct scene scene_stack_heap;
+extern const struct scene scene_livelock;
 
 const struct scene *const scene_table[] = {
     &scene_stack_heap,
+    &scene_livelock,
 };
 const int scene_count = (int)(sizeof scene_table / sizeof scene_table[0]);
 

@@ -239,6 +239,9 @@ void view_scene(struct app *a, double now)
         snprintf(right, sizeof right, "step %d/%d ", view + 1, a->scene->nsteps);
     title_bar(a, W, right);
     code_pane(a->scene, &m, (struct rect){ 1, 0, main_h, code_w });
+    if (a->predicting >= 0 || a->quiz.active)
+        for (int i = 0; i < main_h - 2; i++)
+            draw_fill(2 + i, code_w + 1, W - code_w - 2, 0);
     if (a->predicting >= 0) {
         draw_box(1, code_w, main_h, W - code_w, theme_attr(R_BORDER), "predict, then see",
                  theme_attr(R_HEADING));

@@ -144,7 +144,7 @@ static void test_predict_then_reveal(void **state)
     /* The next line is malloc: oscope asks first, and the lab waits. */
     assert_true(vt_key(vt, VTERM_KEY_RIGHT));
     assert_true(os_expect(vt, "predict, then see"));
-    assert_true(os_expect(vt, "Where will"));
+    assert_true(os_expect(vt, "is about to run"));
     assert_true(os_wait_step(vt, 3));
     assert_true(vt_key_char(vt, '1')); /* on the stack: wrong */
     assert_true(os_wait_step(vt, 4));

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -185,7 +186,8 @@ static int make_private_dir(struct lab *l, const char *want)
     }
     if (!tmp || !*tmp || access(tmp, W_OK) != 0)
         tmp = "/tmp";
-    snprintf(l->tmpdir, sizeof l->tmpdir, "%s/oscope-lab.XXXXXX", tmp);
+    /* Named after oscope's pid, so a later oscope can tell a stale one (see lab_sweep). */
+    snprintf(l->tmpdir, sizeof l->tmpdir, "%s/oscope-lab.%d.XXXXXX", tmp, (int)getpid());
     return mkdtemp(l->tmpdir) ? 0 : -errno;
 }
 
@@ -265,6 +267,37 @@ out_rmdir:
     rmdir(l->tmpdir);
     free(l);
     return err;
+}
+
+int lab_sweep(void)
+{
+    const char *tmp = getenv("TMPDIR");
+    DIR *d;
+    struct dirent *e;
+    int removed = 0;
+
+    if (!tmp || !*tmp || access(tmp, W_OK) != 0)
+        tmp = "/tmp";
+    d = opendir(tmp);
+    if (!d)
+        return 0;
+    while ((e = readdir(d))) {
+        char path[512];
+        struct stat sb;
+        int pid;
+
+        if (sscanf(e->d_name, "oscope-lab.%d.", &pid) != 1 || pid <= 0)
+            continue;
+        if (kill(pid, 0) == 0 || errno != ESRCH)
+            continue; /* its oscope is alive (or not ours to judge) */
+        snprintf(path, sizeof path, "%s/%s", tmp, e->d_name);
+        if (lstat(path, &sb) != 0 || !S_ISDIR(sb.st_mode) || sb.st_uid != getuid())
+            continue;
+        remove_tree(path);
+        removed++;
+    }
+    closedir(d);
+    return removed;
 }
 
 pid_t lab_pid(const struct lab *l)

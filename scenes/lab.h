@@ -96,6 +96,9 @@ bool lab_sanitized(void);
 void lab_kill_all(void);
 /* Kills, reaps and removes the directories of every lab still alive (fatal paths). */
 void lab_destroy_all(void);
+/* Removes lab directories left in $TMPDIR by an oscope that was killed outright (its pid
+ * is gone). Returns how many were removed. */
+int lab_sweep(void);
 /* The lab's private directory (removed by lab_destroy). */
 const char *lab_dir(const struct lab *l);
 /* True once the fact pipe is closed and every record has been read. */

@@ -277,6 +277,7 @@ int app_run(const struct app_opts *o)
         return 2;
     }
     xalloc_set_fatal_hook(fatal_hook);
+    lab_sweep();
     theme_init(o->no_color, !term_utf8(), o->theme);
     if (o->scene)
         open_scene(&a, scene_find(o->scene), term_now());

@@ -7,6 +7,7 @@
 
 #include "scenes/scene.h"
 #include "tui/app.h"
+#include "tui/export.h"
 #include "tui/theme.h"
 
 static void usage(FILE *f)
@@ -24,6 +25,7 @@ static void usage(FILE *f)
             "  --no-color         no colours (also when NO_COLOR is set)\n"
             "  --theme NAME       default, contrast (projectors) or light (light terminals)\n"
             "  --option SPEC      an option for the scene's lab, e.g. blocks=50000\n"
+            "  --export           print every step of SCENE as plain text (no terminal needed)\n"
             "  --help             this text\n"
             "  --version          the version\n"
             "\n"
@@ -48,7 +50,7 @@ static void scene_ids(char *buf, size_t cap)
 static int bad_usage(const char *what, const char *arg)
 {
     fprintf(stderr, "oscope: %s '%s' (valid: --list, --help, --version, --no-color, --theme NAME, "
-                    "--option SPEC, or a scene id; see oscope --help)\n", what, arg);
+                    "--option SPEC, --export, or a scene id; see oscope --help)\n", what, arg);
     return 2;
 }
 
@@ -68,6 +70,7 @@ int main(int argc, char **argv)
     struct app_opts o = { 0 };
     char ids[512];
     const char *v;
+    bool export = false;
 
     setlocale(LC_ALL, "");
     for (int i = 1; i < argc; i++) {
@@ -99,6 +102,8 @@ int main(int argc, char **argv)
             if (!(v = value_of(argc, argv, &i, "--option")))
                 return bad_usage("--option needs a value like blocks=50000; got", "");
             o.option = v;
+        } else if (strcmp(a, "--export") == 0) {
+            export = true;
         } else if (a[0] == '-') {
             return bad_usage("unknown option", a);
         } else if (o.scene) {
@@ -111,6 +116,20 @@ int main(int argc, char **argv)
             }
             o.scene = a;
         }
+    }
+    if (export) {
+        int rc;
+        if (!o.scene) {
+            scene_ids(ids, sizeof ids);
+            fprintf(stderr, "oscope: --export needs a scene (scenes: %s)\n", ids);
+            return 2;
+        }
+        rc = export_scene(scene_find(o.scene), o.option, 78, stdout);
+        if (rc < 0) {
+            fprintf(stderr, "oscope: could not start the lab: %s\n", strerror(-rc));
+            return 1;
+        }
+        return rc;
     }
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fprintf(stderr, "oscope: the interactive mode needs a terminal on stdin and stdout; "

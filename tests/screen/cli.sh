@@ -35,5 +35,22 @@ check_refusal "unknown theme" "unknown theme 'neon'" --theme neon
 check_refusal "no terminal" "needs a terminal" stack-heap
 check_refusal "no terminal for the menu" "needs a terminal"
 
+check_refusal "--export needs a scene" "needs a scene" --export
+
+mkdir "$t/tmp"
+export TMPDIR="$t/tmp"
+mkdir "$TMPDIR/oscope-lab.999999999.stale"   # left by an oscope that no longer exists
+"$bin" stack-heap --export > "$t/out" 2> "$t/err" </dev/null; rc=$?
+if [ $rc -eq 0 ] && grep -q 'stack-heap, step 9 of 9' "$t/out" && grep -q '^>> ' "$t/out" &&
+   grep -q '^Answers' "$t/out" && grep -Eq '^. local +0x[0-9a-f]+ 42' "$t/out"; then
+    ok "--export prints every step with code marks, the diagram and the answers"
+else
+    bad "--export (rc $rc): $(head -c 300 "$t/err")"
+fi
+LANG=C LC_ALL=C "$bin" stack-heap --export > "$t/out" 2>/dev/null </dev/null
+if LC_ALL=C grep -q '[^ -~]' "$t/out"; then bad "--export under LANG=C is not ASCII"; else ok "--export under LANG=C is ASCII"; fi
+n=$(ls -d "$TMPDIR"/oscope-lab.* 2>/dev/null | wc -l)
+[ "$n" -eq 0 ] && ok "no lab directory left, the stale one swept" || bad "$n lab directories left in $TMPDIR"
+
 echo "cli: $fails failure(s)"
 [ $fails -eq 0 ]

@@ -43,7 +43,7 @@ struct session {
     int view;                    /* step on screen, -1 before the first */
     enum session_state state;
     bool follow;                 /* show the next record as soon as it arrives */
-    bool run_to_end;             /* End: keep continuing until the last step */
+    int run_to;                  /* keep continuing until this step is recorded, -1 none */
     int pending;                 /* "next" presses made while the lab was running */
     double run_since;            /* when the lab was last told to run */
     int progress;
@@ -99,7 +99,7 @@ static void fail(struct session *s, const char *fmt, ...)
              s->nrecs + 1 > s->sc->nsteps ? s->sc->nsteps : s->nrecs + 1, s->sc->nsteps);
     s->state = SESSION_FAILED;
     s->follow = false;
-    s->run_to_end = false;
+    s->run_to = -1;
 }
 
 static int start_lab(struct session *s)
@@ -116,7 +116,7 @@ static int start_lab(struct session *s)
     }
     s->state = SESSION_RUNNING;
     s->follow = true;
-    s->run_to_end = false;
+    s->run_to = -1;
     s->pending = 0;
     s->run_since = -1; /* set on the first update */
     s->progress = -1;
@@ -232,19 +232,19 @@ static void record_stop(struct session *s, const char *marker, double now)
     s->nrecs++;
     s->state = SESSION_STOPPED;
     s->progress = -1;
-    if (s->follow || s->run_to_end)
+    if (s->follow || s->run_to >= 0)
         s->view = s->nrecs - 1;
     s->follow = false;
     /* Queued presses stop before a step that asks for a prediction; End runs through. */
     if (s->pending > 0 && s->nrecs < s->sc->nsteps && s->sc->steps[s->nrecs].predict)
         s->pending = 0;
-    if ((s->run_to_end || s->pending > 0) && s->nrecs < s->sc->nsteps) {
+    if ((s->run_to >= s->nrecs || s->pending > 0) && s->nrecs < s->sc->nsteps) {
         if (s->pending > 0)
             s->pending--;
         s->follow = true;
         tell_continue(s, now);
     } else {
-        s->run_to_end = false;
+        s->run_to = -1;
         s->pending = 0;
     }
 }
@@ -281,10 +281,6 @@ bool session_update(struct session *s, double now)
         case LAB_EV_FACT:
             if (facts_set(&s->cur, ev.name, ev.value) != 0)
                 fail(s, "the lab reported a bad fact \"%s\"", ev.name);
-            else if (s->state == SESSION_STOPPED && s->nrecs > 0)
-                /* A lab's threads may go on reporting while its main thread waits at a
-                 * stop: the newest step shows their newest values. */
-                facts_set(&s->recs[s->nrecs - 1].facts, ev.name, ev.value);
             break;
         case LAB_EV_PROGRESS:
             s->progress = ev.percent;
@@ -377,19 +373,29 @@ bool session_first(struct session *s)
     return false;
 }
 
+bool session_run_to(struct session *s, int k, double now)
+{
+    if (k >= s->sc->nsteps)
+        k = s->sc->nsteps - 1;
+    if (k < s->nrecs) {
+        bool changed = s->view != k;
+        s->view = k;
+        s->follow = false;
+        return changed;
+    }
+    s->view = s->nrecs - 1;
+    if (s->state == SESSION_FAILED || s->state == SESSION_DONE)
+        return false;
+    s->run_to = k;
+    s->follow = true;
+    if (s->state == SESSION_STOPPED)
+        tell_continue(s, now);
+    return true;
+}
+
 bool session_last(struct session *s, double now)
 {
-    bool changed = s->view != s->nrecs - 1;
-
-    s->view = s->nrecs - 1;
-    if (s->nrecs < s->sc->nsteps && s->state != SESSION_FAILED && s->state != SESSION_DONE) {
-        s->run_to_end = true;
-        s->follow = true;
-        if (s->state == SESSION_STOPPED)
-            tell_continue(s, now);
-        changed = true;
-    }
-    return changed;
+    return session_run_to(s, s->sc->nsteps - 1, now);
 }
 
 const struct scene *session_scene(const struct session *s) { return s->sc; }
@@ -482,7 +488,7 @@ static bool build_live_wanted(const struct session *s)
     int i = s->nrecs;
 
     return s->state == SESSION_RUNNING && i < s->sc->nsteps && s->sc->steps[i].live &&
-           s->view == s->nrecs - 1 && (s->follow || s->run_to_end);
+           s->view == s->nrecs - 1 && (s->follow || s->run_to >= 0);
 }
 
 /* While the lab runs toward a live step, that step drawn from the facts so far. */
@@ -518,8 +524,13 @@ bool session_sample(struct session *s, double now)
     /* A record shows its stop: once the lab runs on toward the next one, its threads
      * are no longer the ones the record's facts describe, so sampling pauses. */
     if (s->nrecs > 0 && s->view == s->nrecs - 1 && pid > 0 && s->state != SESSION_RUNNING) {
-        take_samples(s, pid, &s->recs[s->nrecs - 1].smp);
-        return s->recs[s->nrecs - 1].smp.ntasks > 1 || s->sc->steps[s->view].live;
+        struct step_rec *r = &s->recs[s->nrecs - 1];
+        take_samples(s, pid, &r->smp);
+        /* A lab's threads may go on reporting while its main thread waits at the stop:
+         * the step shows their newest facts, taken at the same moment as the samples. */
+        if (s->state == SESSION_STOPPED)
+            r->facts = s->cur;
+        return r->smp.ntasks > 1 || s->sc->steps[s->view].live;
     }
     return false;
 }

@@ -43,6 +43,8 @@ int session_set_option(struct session *s, const char *opt);
 bool session_next(struct session *s, double now);
 bool session_prev(struct session *s);
 bool session_first(struct session *s);
+/* Shows step k (0-based), running the lab on to it when it is not recorded yet. */
+bool session_run_to(struct session *s, int k, double now);
 /* Runs the lab through every remaining step and shows the last. */
 bool session_last(struct session *s, double now);
 

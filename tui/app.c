@@ -203,6 +203,65 @@ static void scene_key(struct app *a, int ch, double now)
     }
 }
 
+/* Keys for presenting, the same in every scene. True when the key was one of them. */
+static bool presenter_key(struct app *a, int ch, double now)
+{
+    switch (ch) {
+    case 'f':
+        a->focus = !a->focus;
+        snprintf(a->message, sizeof a->message, a->focus ? "focus: the diagram only (f again to leave)" : "focus off");
+        return true;
+    case 'N':
+        a->notes = !a->notes;
+        return true;
+    case 'a':
+        a->autoplay = !a->autoplay;
+        a->next_auto = now + a->autoplay_every;
+        snprintf(a->message, sizeof a->message, a->autoplay ? "autoplay: a step every %.1f s ([ slower, ] faster, a stops)"
+                                                             : "autoplay off", a->autoplay_every);
+        return true;
+    case '[': case ']':
+        a->autoplay_every *= ch == '[' ? 1.5 : 1 / 1.5;
+        if (a->autoplay_every < 1)
+            a->autoplay_every = 1;
+        if (a->autoplay_every > 60)
+            a->autoplay_every = 60;
+        a->next_auto = now + a->autoplay_every;
+        snprintf(a->message, sizeof a->message, "autoplay: a step every %.1f s", a->autoplay_every);
+        return true;
+    case 'T':
+        a->theme = theme_names[a->theme + 1] ? a->theme + 1 : 0;
+        theme_init(a->no_color, theme_ascii(), theme_names[a->theme]);
+        clearok(curscr, TRUE);
+        snprintf(a->message, sizeof a->message, "theme: %s", theme_names[a->theme]);
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Autoplay: the next step when it is due; predictions are skipped, the quiz ends it. */
+static bool autoplay_tick(struct app *a, double now)
+{
+    int next;
+
+    if (!a->autoplay || a->screen != APP_SCENE || now < a->next_auto || a->quiz.active ||
+        a->predicting >= 0 || session_state(a->sess) == SESSION_RUNNING)
+        return false;
+    a->next_auto = now + a->autoplay_every;
+    if (session_at_end(a->sess) || session_state(a->sess) == SESSION_FAILED) {
+        a->autoplay = false;
+        snprintf(a->message, sizeof a->message, "autoplay stopped at the last step");
+        return true;
+    }
+    next = session_view(a->sess) + 1;
+    if (next >= 0 && next < 64 && a->guess[next] == -1)
+        a->guess[next] = -2;
+    session_next(a->sess, now);
+    a->diagram_scroll = -1;
+    return true;
+}
+
 static void handle_key(struct app *a, int ch, double now)
 {
     if (ch == KEY_RESIZE || ch == ERR)
@@ -228,7 +287,7 @@ static void handle_key(struct app *a, int ch, double now)
         return;
     if (a->screen == APP_MENU)
         menu_key(a, ch, now);
-    else
+    else if (a->predicting >= 0 || a->quiz.active || !presenter_key(a, ch, now))
         scene_key(a, ch, now);
 }
 
@@ -254,6 +313,8 @@ static int poll_timeout_ms(const struct app *a, double now)
     if (a->screen != APP_SCENE)
         return 1000;
     t = a->next_sample - now;
+    if (a->autoplay && a->next_auto - now < t)
+        t = a->next_auto - now;
     if (t < 0)
         t = 0;
     return (int)(t * 1000) + 1;
@@ -267,7 +328,8 @@ static void fatal_hook(void)
 
 int app_run(const struct app_opts *o)
 {
-    struct app a = { .screen = APP_MENU, .option = o->option };
+    struct app a = { .screen = APP_MENU, .option = o->option, .no_color = o->no_color,
+                     .autoplay_every = 4, .predicting = -1 };
     char err[256];
     int sigfd = term_signal_fd();
     int fatal_sig = 0;
@@ -279,6 +341,9 @@ int app_run(const struct app_opts *o)
     xalloc_set_fatal_hook(fatal_hook);
     lab_sweep();
     theme_init(o->no_color, !term_utf8(), o->theme);
+    for (int i = 0; o->theme && theme_names[i]; i++)
+        if (strcmp(theme_names[i], o->theme) == 0)
+            a.theme = i;
     if (o->scene)
         open_scene(&a, scene_find(o->scene), term_now());
     a.dirty = true;
@@ -314,6 +379,8 @@ int app_run(const struct app_opts *o)
         }
         if (a.sess && session_update(a.sess, now))
             a.dirty = true;
+        if (autoplay_tick(&a, now))
+            a.dirty = true;
         if (a.sess && now >= a.next_sample) {
             if (strip_sample(&a.strip, session_lab_pid(a.sess), now))
                 a.dirty = true;
@@ -332,4 +399,10 @@ int app_run(const struct app_opts *o)
         return 128 + fatal_sig;
     }
     return a.exit_status;
+}
+
+const char *app_note(const struct app *a)
+{
+    (void)a;
+    return NULL;
 }

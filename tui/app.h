@@ -33,12 +33,22 @@ struct app {
     bool dirty;                 /* something to draw */
     double next_sample;
     char message[160];          /* a transient line for the status bar */
+    bool no_color;              /* from the command line */
+    int theme;                  /* index into theme_names */
+    bool focus;                 /* the diagram takes the whole screen */
+    bool notes;                 /* the presenter notes pane is shown */
+    bool autoplay;              /* steps advance by themselves */
+    double autoplay_every;      /* seconds between steps */
+    double next_auto;           /* when the next autoplay step is due */
     int predicting;             /* step whose prediction is being asked, -1 none */
     int guess[64];              /* per step: -1 not asked, -2 skipped, else the choice */
 };
 
 /* Runs until the user quits or a terminating signal arrives; returns the exit status. */
 int app_run(const struct app_opts *o);
+
+/* The presenter note for the step on screen, or NULL (tour.c). */
+const char *app_note(const struct app *a);
 
 /* Views (sceneview.c, menu.c): draw the whole screen for the current state. */
 void view_scene(struct app *a, double now);

@@ -57,14 +57,16 @@ static const char *const help_lines[][2] = {
     { "Left h p", "previous step (as it was recorded)" },
     { "Home g / End G", "first step / run to the last step" },
     { "Up Down PgUp PgDn", "scroll the diagram" },
-    { "r", "restart the scene with a fresh lab" },
-    { "o", "run the lab with the scene's next option (size, strategy)" },
-    { "1-4 a-d", "answer a quiz question" },
+    { "r / o", "new lab; new lab with the next option" },
+    { "1-4 a-d / s", "answer a prediction or a question / skip" },
     { "m Esc", "back to the menu" },
-    { "In the menu", NULL },
-    { "Up Down j k", "choose a scene" },
-    { "Enter / 1-9", "open the scene / open scene N" },
-    { "Anywhere", NULL },
+    { "Presenting", NULL },
+    { "f", "focus: the diagram takes the whole screen" },
+    { "a  [ ]", "autoplay on/off; slower, faster" },
+    { "N", "presenter notes pane (from a tour)" },
+    { "T", "next theme: default, contrast (projector), light" },
+    { "Menu and anywhere", NULL },
+    { "Up Down j k Enter", "choose and open a scene (or press 1-9)" },
     { "? F1", "this help (any key closes it)" },
     { "Ctrl-L", "redraw the screen" },
     { "q F10", "quit (every lab is stopped and removed)" },
@@ -86,7 +88,7 @@ void view_help(const struct app *a)
     for (int i = 0; i < h; i++)
         draw_fill(y0 + i, x0, w, 0);
     draw_box(y0, x0, h, w, theme_attr(R_BORDER), "Keys", theme_attr(R_HEADING));
-    for (int i = 0; i < n && i < h - 3; i++) {
+    for (int i = 0; i < n && i < h - 2; i++) {
         int y = y0 + 1 + i;
         if (!help_lines[i][1]) {
             draw_text_clip(y, x0 + 2, w - 4, theme_attr(R_HEADING), help_lines[i][0]);
@@ -95,8 +97,9 @@ void view_help(const struct app *a)
         draw_text_clip(y, x0 + 3, 20, A_BOLD, help_lines[i][0]);
         draw_text_clip(y, x0 + 24, w - 26, 0, help_lines[i][1]);
     }
-    draw_text_clip(y0 + h - 2, x0 + 2, w - 4, theme_attr(MS_DIM),
-                   "Counters show their source file; n/a says why a value is missing.");
+    if (h >= n + 4)
+        draw_text_clip(y0 + h - 2, x0 + 2, w - 4, theme_attr(MS_DIM),
+                       "Counters show their source file; n/a says why a value is missing.");
 }
 
 void view_too_small(int rows, int cols)

@@ -49,7 +49,8 @@ static void status_bar(const struct app *a, int y, int w, double now)
     else if (st == SESSION_FAILED)
         snprintf(right, sizeof right, "lab ended: r restarts ");
     else if (pid)
-        snprintf(right, sizeof right, "lab %d %s ", (int)pid, st == SESSION_DONE ? "finished" : "stopped");
+        snprintf(right, sizeof right, "%slab %d %s ", a->autoplay ? "autoplay " : "", (int)pid,
+                 st == SESSION_DONE ? "finished" : "stopped");
     else
         snprintf(right, sizeof right, "no lab ");
     snprintf(arrows, sizeof arrows, "%s%s", g->arrow_l, g->arrow_r);
@@ -164,6 +165,18 @@ static void reveal_line(const struct app *a, char *buf, size_t cap, int *style)
     }
 }
 
+/* The presenter's notes beside the narrative. */
+static void notes_pane(const struct app *a, struct rect r)
+{
+    const char *note = app_note(a);
+
+    draw_box(r.y, r.x, r.h, r.w, theme_attr(R_BORDER), "presenter notes (N hides)", theme_attr(R_HEADING));
+    for (int i = 1; i < r.h - 1; i++)
+        draw_fill(r.y + i, r.x + 1, r.w - 2, 0);
+    draw_para(r.y + 1, r.x + 1, r.h - 2, r.w - 2, note ? (int)A_BOLD : theme_attr(MS_DIM),
+              note ? note : "No note for this step. Notes come from a tour: oscope --tour FILE.");
+}
+
 static void narrative(const struct app *a, const struct model *m, struct rect r, const char *problem)
 {
     int y = r.y, style = 0;
@@ -171,6 +184,11 @@ static void narrative(const struct app *a, const struct model *m, struct rect r,
 
     for (int i = 0; i < r.h; i++)
         draw_fill(r.y + i, r.x, r.w, 0);
+    if (a->notes && r.w >= 80) {
+        int nw = r.w * 2 / 5;
+        notes_pane(a, (struct rect){ r.y, r.x + r.w - nw, r.h, nw });
+        r.w -= nw;
+    }
     reveal_line(a, reveal, sizeof reveal, &style);
     if (reveal[0])
         draw_text_clip(y++, r.x + 1, r.w - 2, theme_attr(style) | A_BOLD, reveal);
@@ -219,7 +237,7 @@ void view_scene(struct app *a, double now)
     char right[48];
     const char *problem = session_problem(a->sess);
     int strip_h = strip_rows(&a->strip, W);
-    int narr_h = H >= 40 ? 8 : H >= 30 ? 6 : 5;
+    int narr_h = H >= 40 ? 8 : H >= 30 ? 6 : a->notes ? 6 : 5;
     int main_h, code_w;
     int view = session_view(a->sess);
 
@@ -238,6 +256,12 @@ void view_scene(struct app *a, double now)
     else
         snprintf(right, sizeof right, "step %d/%d ", view + 1, a->scene->nsteps);
     title_bar(a, W, right);
+    if (a->focus) { /* the diagram alone, for a room to read */
+        diagram_pane(a, &m, (struct rect){ 1, 0, H - 2, W });
+        status_bar(a, H - 1, W, now);
+        model_free(&m);
+        return;
+    }
     code_pane(a->scene, &m, (struct rect){ 1, 0, main_h, code_w });
     if (a->predicting >= 0 || a->quiz.active)
         for (int i = 0; i < main_h - 2; i++)

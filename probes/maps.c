@@ -97,6 +97,25 @@ static enum maps_kind classify_exe(const struct maps_region *r, bool *seen_text)
     return *seen_text ? MAPS_RODATA : MAPS_EXE_HEADER;
 }
 
+/* A second read-only mapping of the executable that ends where its data begins is the
+ * RELRO part: written by the loader, then protected. */
+static void mark_relro(struct maps *out, const struct maps_region *r)
+{
+    struct maps_region *prev;
+    int rodata = 0;
+
+    if (r->kind != MAPS_DATA || out->n < 2)
+        return;
+    prev = &out->r[out->n - 1];
+    if (prev->kind != MAPS_RODATA || prev->hi != r->lo || strcmp(prev->path, r->path) != 0)
+        return;
+    for (int i = 0; i < out->n; i++)
+        if (out->r[i].kind == MAPS_RODATA && strcmp(out->r[i].path, r->path) == 0)
+            rodata++;
+    if (rodata >= 2)
+        prev->kind = MAPS_RELRO;
+}
+
 int maps_parse(const char *text, const char *exe, struct maps *out)
 {
     const char *p, *end;
@@ -140,6 +159,7 @@ int maps_parse(const char *text, const char *exe, struct maps *out)
             mine = first_file[0] && strcmp(r->path, first_file) == 0;
         if (mine) {
             r->kind = classify_exe(r, &seen_text);
+            mark_relro(out, r);
         } else if (out->n > 0 && r->path[0] == '\0' && strcmp(r->perms, "rw-p") == 0 &&
                    (out->r[out->n - 1].kind == MAPS_DATA) && out->r[out->n - 1].hi == r->lo) {
             r->kind = MAPS_BSS;
@@ -210,6 +230,7 @@ const char *maps_kind_name(enum maps_kind k)
         [MAPS_STACK] = "stack",
         [MAPS_VDSO] = "kernel-provided",
         [MAPS_GUARD] = "guard",
+        [MAPS_RELRO] = "RELRO (read-only after loading)",
     };
     if ((unsigned)k >= sizeof names / sizeof names[0] || !names[k])
         return "other";

@@ -22,6 +22,8 @@ enum maps_kind {
     MAPS_STACK,      /* [stack] of the main thread */
     MAPS_VDSO,       /* [vdso], [vvar], [vsyscall] */
     MAPS_GUARD,      /* ---p mapping (guard page, reserved) */
+    MAPS_RELRO,      /* the executable's read-only mapping just below its data: relocated,
+                        then made read-only (.got, .data.rel.ro: "RELRO") */
 };
 
 struct maps_region {

@@ -6,7 +6,7 @@
 
 static bool always_shown(enum maps_kind k)
 {
-    return k == MAPS_TEXT || k == MAPS_RODATA || k == MAPS_DATA || k == MAPS_BSS ||
+    return k == MAPS_TEXT || k == MAPS_RODATA || k == MAPS_RELRO || k == MAPS_DATA || k == MAPS_BSS ||
            k == MAPS_HEAP || k == MAPS_STACK;
 }
 

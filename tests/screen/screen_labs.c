@@ -28,7 +28,7 @@ static const char *const map_scenes[][2] = {
 static const char *header_kind(const char *text)
 {
     static const char *const names[] = {
-        "read-only data", "text (code)", "mmap (anonymous)", "shared library", "file mapping",
+        "RELRO (read-only after loading)", "read-only data", "text (code)", "mmap (anonymous)", "shared library", "file mapping",
         "kernel-provided", "ELF header", "guard", "stack", "heap", "data", "bss",
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {

@@ -46,7 +46,7 @@ static char *fixture_text(const char *rel)
 static void test_fixture_regions(void **state)
 {
     static const enum maps_kind want[] = {
-        MAPS_EXE_HEADER, MAPS_TEXT, MAPS_RODATA, MAPS_RODATA, MAPS_DATA, MAPS_BSS, MAPS_HEAP,
+        MAPS_EXE_HEADER, MAPS_TEXT, MAPS_RODATA, MAPS_RELRO, MAPS_DATA, MAPS_BSS, MAPS_HEAP,
         MAPS_ANON, MAPS_GUARD, MAPS_GUARD, MAPS_ANON,
         MAPS_LIB, MAPS_LIB, MAPS_LIB, MAPS_LIB, MAPS_LIB, MAPS_ANON,
         MAPS_FILE, MAPS_VDSO, MAPS_VDSO,

@@ -78,9 +78,9 @@ static void test_menu_open_step_help_quit(void **state)
     /* ? opens help; any key closes it. */
     assert_true(vt_key_char(vt, '?'));
     assert_true(os_expect(vt, "Keys"));
-    assert_true(os_expect(vt, "restart the scene"));
+    assert_true(os_expect(vt, "scroll the diagram"));
     assert_true(vt_key_char(vt, 'x'));
-    assert_true(vt_wait_gone(vt, "restart the scene", OS_WAIT_MS));
+    assert_true(vt_wait_gone(vt, "scroll the diagram", OS_WAIT_MS));
 
     /* m goes back to the menu and ends the lab. */
     assert_true(vt_key_char(vt, 'm'));
@@ -154,6 +154,37 @@ static void test_predict_then_reveal(void **state)
     assert_true(vt_wait_gone(vt, "You predicted", OS_WAIT_MS));
     assert_true(vt_key(vt, VTERM_KEY_RIGHT));
     assert_true(os_expect(vt, "You predicted: on the stack"));
+    quit_clean(vt, 0);
+}
+
+static void test_presenter_keys(void **state)
+{
+    (void)state;
+    struct vt *vt = os_start(30, 100, "stack-heap", NULL);
+
+    assert_true(os_wait_step(vt, 1));
+    assert_true(os_expect(vt, " stopped"));
+    /* Focus: the code pane and the narrative give way to the diagram. */
+    assert_true(vt_key_char(vt, 'f'));
+    assert_true(vt_wait_gone(vt, "lab code", OS_WAIT_MS));
+    assert_true(os_expect(vt, "/maps, high addresses on top"));
+    assert_true(vt_key_char(vt, 'f'));
+    assert_true(os_expect(vt, "lab code"));
+    /* Notes pane. */
+    assert_true(vt_key_char(vt, 'N'));
+    assert_true(os_expect(vt, "presenter notes"));
+    /* Themes cycle. */
+    assert_true(vt_key_char(vt, 'T'));
+    assert_true(os_expect(vt, "theme: contrast"));
+    assert_true(vt_key_char(vt, 'T'));
+    assert_true(os_expect(vt, "theme: light"));
+    /* Autoplay, at its fastest pace, walks on by itself (skipping the prediction). */
+    assert_true(vt_key_char(vt, 'a'));
+    for (int i = 0; i < 6; i++)
+        assert_true(vt_key_char(vt, ']'));
+    assert_true(vt_wait_text(vt, "step 5/9", 15000));
+    assert_true(vt_key_char(vt, 'a'));
+    assert_true(os_expect(vt, "autoplay off"));
     quit_clean(vt, 0);
 }
 
@@ -243,6 +274,7 @@ int main(void)
         cmocka_unit_test(test_too_small_and_back),
         cmocka_unit_test(test_end_runs_to_the_last_step_and_quiz),
         cmocka_unit_test(test_predict_then_reveal),
+        cmocka_unit_test(test_presenter_keys),
         cmocka_unit_test(test_ctrl_c_restores_and_reaps),
         cmocka_unit_test(test_sigterm_and_sighup),
         cmocka_unit_test(test_dumb_terminal_refused),

@@ -179,7 +179,7 @@ static int make_private_dir(struct lab *l, const char *want)
     char *abs = want && *want ? realpath(want, NULL) : NULL;
 
     if (abs) {
-        snprintf(l->tmpdir, sizeof l->tmpdir, "%s/oscope-lab.XXXXXX", abs);
+        snprintf(l->tmpdir, sizeof l->tmpdir, "%s/oscope-lab.%d.XXXXXX", abs, (int)getpid());
         free(abs);
         if (strlen(l->tmpdir) < sizeof l->tmpdir - 1 && mkdtemp(l->tmpdir))
             return 0;

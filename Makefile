@@ -33,6 +33,8 @@ GEN_SRC   := $(patsubst scenes/%.c,$(B)/gen/%_src.c,$(LAB_FILES))
 LIB_OBJ   := $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRC)) $(patsubst %.c,$(B)/obj/%.o,$(GEN_SRC:$(B)/%=%)) \
              $(patsubst %.c,$(B)/nosan/%.o,$(UNSAFE_SRC))
 LIB_A     := $(B)/liboscope.a
+# The scene "dangling" runs its use-after-free once more built with AddressSanitizer.
+UAF_BIN   := $(B)/oscope-uaf-asan
 
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
@@ -41,10 +43,17 @@ SCREEN_BIN := $(patsubst tests/screen/%.c,$(B)/tests/%,$(SCREEN_SRC))
 SCREEN_LIB := $(filter-out $(SCREEN_SRC),$(wildcard tests/screen/*.c))
 
 .PHONY: all run test check unit screen deps deps-test clean install asan clang bench check-hard
-all: $(BIN)
+all: $(BIN) $(UAF_BIN)
 
 $(BIN): $(B)/obj/tui/main.o $(LIB_A)
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LIBS)
+
+# -O0: an optimiser may drop a store to freed memory, and then there is nothing to catch.
+# Without the sanitizer runtime it is not built; the scene then says so.
+$(UAF_BIN): scenes/asan/uaf_demo.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 -Wall -Wextra -O0 -g -fsanitize=address -fno-omit-frame-pointer -o $@ $< || \
+	  { rm -f $@; echo "note: no AddressSanitizer here: the scene dangling will say so"; }
 
 $(LIB_A): $(LIB_OBJ)
 	@rm -f $@
@@ -91,7 +100,7 @@ test: deps-test
 	@$(MAKE) --no-print-directory check
 	@$(MAKE) --no-print-directory SAN=1 check
 
-check: $(BIN) $(UNIT_BIN) $(SCREEN_BIN)
+check: $(BIN) $(UAF_BIN) $(UNIT_BIN) $(SCREEN_BIN)
 	@OSCOPE_BIN=$(BIN) B=$(B) tools/run-tests.sh $(UNIT_BIN) -- $(SCREEN_BIN) -- $(wildcard tests/screen/*.sh)
 
 clang:
@@ -101,6 +110,8 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 oscope $(DESTDIR)$(PREFIX)/bin/oscope
 	install -m 644 docs/oscope.1 $(DESTDIR)$(PREFIX)/share/man/man1/oscope.1
+	install -d $(DESTDIR)$(PREFIX)/libexec/oscope
+	if [ -x $(UAF_BIN) ]; then install -m 755 $(UAF_BIN) $(DESTDIR)$(PREFIX)/libexec/oscope/; fi
 
 clean:
 	rm -rf build oscope

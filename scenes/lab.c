@@ -199,6 +199,9 @@ int lab_start(struct lab **out, lab_fn fn, const struct lab_limits *limits, cons
 int lab_start_in(struct lab **out, lab_fn fn, const struct lab_limits *limits, const char *opt,
                  const char *parent_dir)
 {
+    /* Writing "next" to a lab that just died must be an error to report, not SIGPIPE
+     * ending oscope (or --export, which has no other handlers). */
+    signal(SIGPIPE, SIG_IGN);
     int fpipe[2], cpipe[2], opipe[2];
     pid_t parent = getpid(), pid;
     struct lab *l = xcalloc(1, sizeof *l);

@@ -31,7 +31,7 @@ static void reset_guesses(struct app *a)
         a->guess[i] = -1;
 }
 
-static void open_scene(struct app *a, const struct scene *sc, double now)
+bool app_open_scene(struct app *a, const struct scene *sc, double now)
 {
     int err = 0;
 
@@ -42,7 +42,7 @@ static void open_scene(struct app *a, const struct scene *sc, double now)
         snprintf(a->message, sizeof a->message, "could not start the lab of %s: %s", sc->id,
                  strerror(-err));
         a->screen = APP_MENU;
-        return;
+        return false;
     }
     a->screen = APP_SCENE;
     a->diagram_scroll = -1;
@@ -50,6 +50,13 @@ static void open_scene(struct app *a, const struct scene *sc, double now)
     strip_init(&a->strip, sc->counters, sc->ncounters);
     a->next_sample = now;
     a->message[0] = '\0';
+    return true;
+}
+
+static void open_scene(struct app *a, const struct scene *sc, double now)
+{
+    a->touring = false;
+    app_open_scene(a, sc, now);
 }
 
 static void menu_key(struct app *a, int ch, double now)
@@ -128,16 +135,21 @@ static void scene_key(struct app *a, int ch, double now)
     if (a->quiz.active && quiz_key(&a->quiz, ch, &leave)) {
         if (leave)
             a->quiz.active = false;
+        learn_quiz_done(a);
         return;
     }
+    if (tourmode_key(a, ch, now))
+        return;
     switch (ch) {
     case KEY_RIGHT: case 'l': case ' ': case 'n':
         if (wants_prediction(a)) {
             a->predicting = session_view(a->sess) + 1;
             break;
         }
-        if (session_at_end(a->sess) && a->scene->nquiz > 0)
+        if (session_at_end(a->sess) && a->scene->nquiz > 0) {
             quiz_start(&a->quiz, a->scene);
+            a->quiz_saved = false;
+        }
         else if (!session_next(a->sess, now) && session_state(a->sess) == SESSION_FAILED)
             snprintf(a->message, sizeof a->message, "the lab has ended: press r to restart it");
         a->diagram_scroll = -1;
@@ -249,9 +261,16 @@ static bool autoplay_tick(struct app *a, double now)
         a->predicting >= 0 || session_state(a->sess) == SESSION_RUNNING)
         return false;
     a->next_auto = now + a->autoplay_every;
-    if (session_at_end(a->sess) || session_state(a->sess) == SESSION_FAILED) {
+    if ((!a->touring && session_at_end(a->sess)) || session_state(a->sess) == SESSION_FAILED) {
         a->autoplay = false;
         snprintf(a->message, sizeof a->message, "autoplay stopped at the last step");
+        return true;
+    }
+    if (a->touring) {
+        if (!tourmode_next(a, now)) {
+            a->autoplay = false;
+            snprintf(a->message, sizeof a->message, "autoplay stopped at the end of the tour");
+        }
         return true;
     }
     next = session_view(a->sess) + 1;
@@ -329,7 +348,7 @@ static void fatal_hook(void)
 int app_run(const struct app_opts *o)
 {
     struct app a = { .screen = APP_MENU, .option = o->option, .no_color = o->no_color,
-                     .autoplay_every = 4, .predicting = -1 };
+                     .autoplay_every = 4, .predicting = -1, .tour = o->tour };
     char err[256];
     int sigfd = term_signal_fd();
     int fatal_sig = 0;
@@ -344,7 +363,10 @@ int app_run(const struct app_opts *o)
     for (int i = 0; o->theme && theme_names[i]; i++)
         if (strcmp(theme_names[i], o->theme) == 0)
             a.theme = i;
-    if (o->scene)
+    learn_load(&a);
+    if (a.tour)
+        tourmode_start(&a, term_now());
+    else if (o->scene)
         open_scene(&a, scene_find(o->scene), term_now());
     a.dirty = true;
 
@@ -399,10 +421,4 @@ int app_run(const struct app_opts *o)
         return 128 + fatal_sig;
     }
     return a.exit_status;
-}
-
-const char *app_note(const struct app *a)
-{
-    (void)a;
-    return NULL;
 }

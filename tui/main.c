@@ -8,13 +8,17 @@
 #include "scenes/scene.h"
 #include "tui/app.h"
 #include "tui/export.h"
+#include "tui/record.h"
+#include "util/progress.h"
 #include "tui/theme.h"
+#include "tui/watch.h"
 
 static void usage(FILE *f)
 {
     fprintf(f,
             "usage: oscope [OPTIONS] [SCENE]\n"
             "       oscope --list | --help | --version\n"
+            "       oscope watch [-d SECONDS] [-p PID]... [-b] [-n COUNT] [--csv FILE [--force]]\n"
             "\n"
             "oscope steps through scenes that show how programs meet the operating system.\n"
             "Each scene runs its real C code in a lab process and reads /proc while it runs.\n"
@@ -26,10 +30,15 @@ static void usage(FILE *f)
             "  --theme NAME       default, contrast (projectors) or light (light terminals)\n"
             "  --option SPEC      an option for the scene's lab, e.g. blocks=50000\n"
             "  --export           print every step of SCENE as plain text (no terminal needed)\n"
+            "  --tour FILE        walk a lecture tour: scenes, steps and presenter notes\n"
+            "  --record FILE      record the session as an asciicast v2 file (asciinema)\n"
+            "  --reset-progress   forget every quiz score\n"
             "  --help             this text\n"
             "  --version          the version\n"
             "\n"
-            "keys: Right/Left step, r restart, m menu, ? help, q quit. See oscope(1).\n");
+            "keys: Right/Left step, r restart, m menu, ? help, q quit. See oscope(1).\n"
+            "watch: live /proc counters (oscope watch --help); keys: Space pause, +/- delay,\n"
+            "t sample now, c clear history, L legend, ? help, q quit.\n");
 }
 
 static void list_scenes(void)
@@ -47,10 +56,29 @@ static void scene_ids(char *buf, size_t cap)
         len += (size_t)snprintf(buf + len, cap - len, "%s%s", i ? ", " : "", scene_table[i]->id);
 }
 
+static int reset_progress(void)
+{
+    char path[512];
+    int rc = progress_path(path, sizeof path);
+
+    if (rc != 0) {
+        fprintf(stderr, "oscope: no place for progress: neither XDG_STATE_HOME nor HOME is set\n");
+        return 2;
+    }
+    rc = progress_reset(path);
+    if (rc != 0) {
+        fprintf(stderr, "oscope: could not remove %s: %s\n", path, strerror(-rc));
+        return 1;
+    }
+    printf("oscope: every quiz score forgotten (%s removed)\n", path);
+    return 0;
+}
+
 static int bad_usage(const char *what, const char *arg)
 {
     fprintf(stderr, "oscope: %s '%s' (valid: --list, --help, --version, --no-color, --theme NAME, "
-                    "--option SPEC, --export, or a scene id; see oscope --help)\n", what, arg);
+                    "--option SPEC, --export, --tour FILE, --record FILE, --reset-progress, or a scene id; "
+                    "see oscope --help)\n", what, arg);
     return 2;
 }
 
@@ -71,8 +99,12 @@ int main(int argc, char **argv)
     char ids[512];
     const char *v;
     bool export = false;
+    const char *record = NULL, *tour_path = NULL;
+    static struct tour tour;
 
     setlocale(LC_ALL, "");
+    if (argc > 1 && strcmp(argv[1], "watch") == 0)
+        return watch_main(argc - 1, argv + 1);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
 
@@ -104,6 +136,14 @@ int main(int argc, char **argv)
             o.option = v;
         } else if (strcmp(a, "--export") == 0) {
             export = true;
+        } else if (strcmp(a, "--reset-progress") == 0) {
+            return reset_progress();
+        } else if (strncmp(a, "--tour", 6) == 0 && (a[6] == '\0' || a[6] == '=')) {
+            if (!(tour_path = value_of(argc, argv, &i, "--tour")))
+                return bad_usage("--tour needs a file; got", "");
+        } else if (strncmp(a, "--record", 8) == 0 && (a[8] == '\0' || a[8] == '=')) {
+            if (!(record = value_of(argc, argv, &i, "--record")))
+                return bad_usage("--record needs a file name, e.g. talk.cast; got", "");
         } else if (a[0] == '-') {
             return bad_usage("unknown option", a);
         } else if (o.scene) {
@@ -117,6 +157,20 @@ int main(int argc, char **argv)
             o.scene = a;
         }
     }
+    if (tour_path) {
+        char err[512];
+        if (o.scene || export) {
+            fprintf(stderr, "oscope: --tour chooses its own scenes; give either --tour FILE or a scene\n");
+            return 2;
+        }
+        if (tour_load(tour_path, &tour, err, sizeof err) != 0) {
+            fprintf(stderr, "oscope: %s\n", err);
+            return 2;
+        }
+        o.tour = &tour;
+    }
+    if (record && !export)
+        return record_run(record, argc, argv);
     if (export) {
         int rc;
         if (!o.scene) {

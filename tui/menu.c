@@ -18,13 +18,38 @@ void view_menu(struct app *a)
     draw_text_clip(0, 1, W - 2, theme_attr(R_TITLE) | A_BOLD,
                    "oscope: see how programs meet the operating system");
     draw_text_clip(2, 2, W - 4, theme_attr(R_HEADING), "Scenes: each runs its real C code in a lab process and reads /proc");
-    for (int i = 0; i < scene_count && y < H - 3; i++, y++) {
+    int idw = 4, tw = 8;
+    for (int i = 0; i < scene_count; i++) {
+        if (draw_width(scene_table[i]->id) > idw)
+            idw = draw_width(scene_table[i]->id);
+        if (draw_width(scene_table[i]->title) > tw)
+            tw = draw_width(scene_table[i]->title);
+    }
+    if (tw > W / 3)
+        tw = W / 3;
+    for (int i = 0; i < scene_count && y < H - 4; i++, y++) {
         const struct scene *sc = scene_table[i];
+        const struct progress_entry *pe = progress_get(&a->prog, sc->id);
         int attr = i == a->menu_sel ? theme_attr(R_SELECT) : 0;
-        snprintf(buf, sizeof buf, " %s %d  %-14s %-26s %s", i == a->menu_sel ? theme_glyphs()->next : " ",
-                 i + 1, sc->id, sc->title, sc->summary);
+        int x = 2;
+
         draw_fill(y, 1, W - 2, attr);
-        draw_text_clip(y, 1, W - 2, attr, buf);
+        snprintf(buf, sizeof buf, "%s %d", i == a->menu_sel ? theme_glyphs()->next : " ", i + 1);
+        x += draw_text(y, x, 4, attr, buf) + 2;
+        draw_text(y, x, idw, attr | A_BOLD, sc->id);
+        x += idw + 2;
+        draw_text_clip(y, x, tw, attr, sc->title);
+        x += tw + 2;
+        if (pe) /* done: the best score kept for it */
+            snprintf(buf, sizeof buf, "%s %d/%d", theme_glyphs()->check, pe->best, pe->total);
+        else
+            snprintf(buf, sizeof buf, " ");
+        draw_text(y, x, 7, attr | (pe ? theme_attr(MS_GOOD) : 0), buf);
+        x += 8;
+        draw_text_clip(y, x, W - 2 - x, attr, sc->summary);
+    }
+    if (a->message[0]) {
+        draw_text_clip(H - 4, 2, W - 4, theme_attr(MS_WARN), a->message);
     }
     if (scene_count > 0 && a->menu_sel >= 0 && a->menu_sel < scene_count) {
         const struct scene *sc = scene_table[a->menu_sel];

@@ -174,7 +174,8 @@ static void notes_pane(const struct app *a, struct rect r)
     for (int i = 1; i < r.h - 1; i++)
         draw_fill(r.y + i, r.x + 1, r.w - 2, 0);
     draw_para(r.y + 1, r.x + 1, r.h - 2, r.w - 2, note ? (int)A_BOLD : theme_attr(MS_DIM),
-              note ? note : "No note for this step. Notes come from a tour: oscope --tour FILE.");
+              note ? note : a->touring ? "No note for this stop."
+                           : "No note for this step. Notes come from a tour: oscope --tour FILE.");
 }
 
 static void narrative(const struct app *a, const struct model *m, struct rect r, const char *problem)
@@ -253,6 +254,9 @@ void view_scene(struct app *a, double now)
     if (a->quiz.active)
         snprintf(right, sizeof right, "quiz %d/%d ", a->quiz.q < a->scene->nquiz ? a->quiz.q + 1 : a->scene->nquiz,
                  a->scene->nquiz);
+    else if (a->touring)
+        snprintf(right, sizeof right, "tour %d/%d %s step %d/%d ", a->tour_pos + 1, a->tour->n,
+                 theme_glyphs()->v, view + 1, a->scene->nsteps);
     else
         snprintf(right, sizeof right, "step %d/%d ", view + 1, a->scene->nsteps);
     title_bar(a, W, right);

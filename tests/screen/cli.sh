@@ -36,6 +36,11 @@ check_refusal "no terminal" "needs a terminal" stack-heap
 check_refusal "no terminal for the menu" "needs a terminal"
 
 check_refusal "--export needs a scene" "needs a scene" --export
+printf 'title T\nscene stack-heap\nsteps 2-3\nnote 7 not in the range\n' > "$t/bad.tour"
+check_refusal "a malformed tour names file and line" "bad.tour:4: " --tour "$t/bad.tour"
+check_refusal "a missing tour" "no-such.tour" --tour "$t/no-such.tour"
+check_refusal "a tour and a scene" "either --tour FILE or a scene" --tour docs/tours/memory.tour stack-heap
+XDG_STATE_HOME="$t/state" "$bin" --reset-progress > "$t/out" 2>&1 && grep -q "forgotten" "$t/out" && ok "--reset-progress" || bad "--reset-progress"
 
 mkdir "$t/tmp"
 export TMPDIR="$t/tmp"

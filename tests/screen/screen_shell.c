@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "tests/screen/oscope_vt.h"
 
@@ -189,6 +190,36 @@ static void test_presenter_keys(void **state)
     quit_clean(vt, 0);
 }
 
+static void test_tour_walks_scenes_with_notes(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/oscope-test-tour-XXXXXX";
+    int fd = mkstemp(path);
+    FILE *f = fdopen(fd, "w");
+    struct vt *vt;
+
+    assert_non_null(f);
+    fputs("title Test tour\nscene stack-heap\nsteps 2-3\nnote 2 First note here.\n"
+          "note 3 Second note here.\nscene stack-heap\nsteps 9\nnote 9 The last stop.\n", f);
+    fclose(f);
+    vt = os_start(30, 100, "--tour", path, NULL);
+    assert_true(os_expect(vt, "tour 1/3"));
+    assert_true(os_expect(vt, "step 2/9"));
+    assert_true(os_expect(vt, "First note here."));
+    assert_true(vt_key(vt, VTERM_KEY_RIGHT));
+    assert_true(os_expect(vt, "Second note here."));
+    assert_true(os_expect(vt, "tour 2/3"));
+    assert_true(vt_key(vt, VTERM_KEY_RIGHT));
+    assert_true(os_expect(vt, "step 9/9"));
+    assert_true(os_expect(vt, "The last stop."));
+    assert_true(vt_key(vt, VTERM_KEY_RIGHT));
+    assert_true(os_expect(vt, "end of the tour"));
+    assert_true(vt_key(vt, VTERM_KEY_HOME));
+    assert_true(os_expect(vt, "First note here."));
+    unlink(path);
+    quit_clean(vt, 0);
+}
+
 static void test_ctrl_c_restores_and_reaps(void **state)
 {
     (void)state;
@@ -276,6 +307,7 @@ int main(void)
         cmocka_unit_test(test_end_runs_to_the_last_step_and_quiz),
         cmocka_unit_test(test_predict_then_reveal),
         cmocka_unit_test(test_presenter_keys),
+        cmocka_unit_test(test_tour_walks_scenes_with_notes),
         cmocka_unit_test(test_ctrl_c_restores_and_reaps),
         cmocka_unit_test(test_sigterm_and_sighup),
         cmocka_unit_test(test_dumb_terminal_refused),

@@ -16,6 +16,7 @@
 enum {
     NEED_MEM = 1u << 0, NEED_VM = 1u << 1, NEED_STAT = 1u << 2, NEED_PSI = 1u << 3,
     NEED_PSTAT = 1u << 4, NEED_PSTATUS = 1u << 5, NEED_PIO = 1u << 6, NEED_PFD = 1u << 7,
+    NEED_PTASKS = 1u << 8, /* every thread's status: switches are counted per thread */
 };
 
 struct entry {
@@ -65,10 +66,10 @@ static const struct entry table[CTR_COUNT] = {
     PID(CTR_P_MAJFLT, "Major faults", "/proc/PID/stat", "count", false, NEED_PSTAT),
     PID(CTR_P_MINFLT_RATE, "Minor fault rate", "/proc/PID/stat", "/s", true, NEED_PSTAT),
     PID(CTR_P_MAJFLT_RATE, "Major fault rate", "/proc/PID/stat", "/s", true, NEED_PSTAT),
-    PID(CTR_P_VCSW_RATE, "Voluntary switches", "/proc/PID/status", "/s", true,
-        NEED_PSTATUS),
-    PID(CTR_P_NVCSW_RATE, "Involuntary switches", "/proc/PID/status", "/s", true,
-        NEED_PSTATUS),
+    PID(CTR_P_VCSW_RATE, "Voluntary switches", "/proc/PID/task/*/status", "/s", true,
+        NEED_PTASKS),
+    PID(CTR_P_NVCSW_RATE, "Involuntary switches", "/proc/PID/task/*/status", "/s", true,
+        NEED_PTASKS),
     PID(CTR_P_CPU, "CPU", "/proc/PID/stat", "%", true, NEED_PSTAT),
     PID(CTR_P_FDS, "Open fds", "/proc/PID/fd", "count", false, NEED_PFD),
     PID(CTR_P_READ_RATE, "Disk reads", "/proc/PID/io", "B/s", true, NEED_PIO),
@@ -105,7 +106,8 @@ struct counters {
 
 /* Everything read for one sample: each source's return code and its values. */
 struct snap {
-    int mem_rc, vm_rc, st_rc, psi_rc, pstat_rc, pstatus_rc, pio_rc, fds;
+    int mem_rc, vm_rc, st_rc, psi_rc, pstat_rc, pstatus_rc, pio_rc, fds, tasks_rc;
+    uint64_t vcsw, nvcsw;        /* summed over the process's threads */
     struct sys_mem mem;
     struct sys_vm vm;
     struct sys_stat st;
@@ -165,6 +167,29 @@ static int pid_pread(struct counters *c, struct procfile *pf)
     return n < 0 ? pid_errno((int)n) : 0;
 }
 
+/* /proc/PID/status counts the switches of the main thread only: add up every thread's.
+ * A thread that ends between the listing and its read is skipped. 0 or -errno. */
+static int sum_switches(struct counters *c, struct snap *s)
+{
+    pid_t tids[256];
+    int n = pid_tasks(c->root, c->pid, tids, 256), got = 0;
+
+    s->vcsw = s->nvcsw = 0;
+    if (n < 0)
+        return n; /* the process's other files say whether it is gone */
+    for (int i = 0; i < n; i++) {
+        struct pid_status st;
+        if (pid_status_read(c->root, c->pid, tids[i], &st) != 0)
+            continue;
+        if ((st.have & (PIDST_HAVE_VCSW | PIDST_HAVE_NVCSW)) != (PIDST_HAVE_VCSW | PIDST_HAVE_NVCSW))
+            return -ENOENT;
+        s->vcsw += st.vcsw;
+        s->nvcsw += st.nvcsw;
+        got++;
+    }
+    return got ? 0 : -ENOENT;
+}
+
 static void read_pid_files(struct counters *c, unsigned need, struct snap *s)
 {
     if (!c->pfiles_opened) {
@@ -185,6 +210,8 @@ static void read_pid_files(struct counters *c, unsigned need, struct snap *s)
         s->pio_rc = pid_io_parse(c->buf, &s->pio);
     if (need & NEED_PFD)
         s->fds = pid_errno(pid_fd_count(c->root, c->pid));
+    if (need & NEED_PTASKS)
+        s->tasks_rc = sum_switches(c, s);
 }
 
 /* Reads each file the needed counters use, once. */
@@ -206,15 +233,15 @@ static void read_sources(struct counters *c, unsigned need, struct snap *s)
         s->st_rc = sysinfo_stat(c->sys, &s->st);
     if (need & NEED_PSI)
         s->psi_rc = sysinfo_psi(c->sys, &s->psi);
-    need &= NEED_PSTAT | NEED_PSTATUS | NEED_PIO | NEED_PFD;
+    need &= NEED_PSTAT | NEED_PSTATUS | NEED_PIO | NEED_PFD | NEED_PTASKS;
     if (!need)
         return;
     if (c->pid <= 0) {
-        s->pstat_rc = s->pstatus_rc = s->pio_rc = s->fds = -EINVAL;
+        s->pstat_rc = s->pstatus_rc = s->pio_rc = s->fds = s->tasks_rc = -EINVAL;
         return;
     }
     if (c->gone) {
-        s->pstat_rc = s->pstatus_rc = s->pio_rc = s->fds = -ESRCH;
+        s->pstat_rc = s->pstatus_rc = s->pio_rc = s->fds = s->tasks_rc = -ESRCH;
         return;
     }
     read_pid_files(c, need, s);
@@ -255,6 +282,7 @@ static int source_rc(unsigned need, const struct snap *s)
     case NEED_PSTAT: return s->pstat_rc;
     case NEED_PIO: return s->pio_rc;
     case NEED_PFD: return s->fds < 0 ? s->fds : 0;
+    case NEED_PTASKS: return s->tasks_rc;
     default: return 0;
     }
 }
@@ -303,8 +331,8 @@ static int raw_value(enum counter_id id, const struct snap *s, double *raw)
     case CTR_P_RSS: return status_value(s, PIDST_HAVE_VMRSS, (double)ps->vm_rss_kib, raw);
     case CTR_P_VMSIZE: return status_value(s, PIDST_HAVE_VMSIZE, (double)ps->vm_size_kib, raw);
     case CTR_P_VMSTK: return status_value(s, PIDST_HAVE_VMSTK, (double)ps->vm_stk_kib, raw);
-    case CTR_P_VCSW_RATE: return status_value(s, PIDST_HAVE_VCSW, (double)ps->vcsw, raw);
-    case CTR_P_NVCSW_RATE: return status_value(s, PIDST_HAVE_NVCSW, (double)ps->nvcsw, raw);
+    case CTR_P_VCSW_RATE: *raw = (double)s->vcsw; break;
+    case CTR_P_NVCSW_RATE: *raw = (double)s->nvcsw; break;
     case CTR_P_MINFLT:
     case CTR_P_MINFLT_RATE: *raw = (double)pt->minflt; break;
     case CTR_P_MAJFLT:

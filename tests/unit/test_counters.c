@@ -68,6 +68,12 @@ static void write_pid_files(unsigned minflt, unsigned majflt, unsigned utime, un
         "VmPeak:\t  222580 kB\nVmSize:\t  222520 kB\nVmHWM:\t    6400 kB\n"
         "VmRSS:\t    6144 kB\nVmData:\t   82356 kB\nVmStk:\t     136 kB\nThreads:\t3\n"
         "voluntary_ctxt_switches:\t%u\nnonvoluntary_ctxt_switches:\t%u\n", vcsw, nvcsw);
+    /* Switches are counted per thread: the main thread has most, a second one the rest. */
+    put("4242/task/4242/status", "Name:\toscope-demo\nState:\tS (sleeping)\n"
+        "voluntary_ctxt_switches:\t%u\nnonvoluntary_ctxt_switches:\t%u\n", vcsw - vcsw / 4,
+        nvcsw - nvcsw / 4);
+    put("4242/task/4243/status", "Name:\tworker\nState:\tR (running)\n"
+        "voluntary_ctxt_switches:\t%u\nnonvoluntary_ctxt_switches:\t%u\n", vcsw / 4, nvcsw / 4);
     put("4242/io", "rchar: 4718592\nwchar: 1048576\nsyscr: 1211\nsyscw: 256\n"
         "read_bytes: %llu\nwrite_bytes: %llu\ncancelled_write_bytes: 0\n", rd, wr);
 }

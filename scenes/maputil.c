@@ -60,6 +60,12 @@ static void add_regions(struct m_map *mp, const struct maps *maps, bool all_kind
             fold(mp, maps, run_hi, i + 1);
         run_hi = -1;
         snprintf(detail, sizeof detail, "%s %s", r->perms, r->path[0] ? tail(r->path) : "anonymous");
+        /* After fork the kernel may list [heap] as two adjacent lines: one heap. */
+        if (r->kind == MAPS_HEAP && mp->nregions > 0 && strcmp(mp->regions[mp->nregions - 1].name, maps_kind_name(MAPS_HEAP)) == 0 &&
+            mp->regions[mp->nregions - 1].lo == r->hi) {
+            mp->regions[mp->nregions - 1].lo = r->lo;
+            continue;
+        }
         map_region(mp, maps_kind_name(r->kind), detail, r->lo, r->hi, MS_NORMAL);
     }
     if (run_hi >= 0)

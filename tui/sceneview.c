@@ -117,6 +117,8 @@ static void diagram_pane(struct app *a, const struct model *m, struct rect r)
 
     if (m->nblocks == 0) {
         draw_box(r.y, r.x, r.h, r.w, theme_attr(R_BORDER), "diagram", theme_attr(R_HEADING));
+        for (int k = 1; k < r.h - 1; k++)
+            draw_fill(r.y + k, r.x + 1, r.w - 2, 0);
         return;
     }
     for (int i = 0; i < m->nblocks; i++) {
@@ -138,6 +140,8 @@ static void diagram_pane(struct app *a, const struct model *m, struct rect r)
             widget_draw(b, in, 0);
         y += h;
     }
+    for (; y < r.y + r.h; y++) /* below the last block */
+        draw_fill(y, r.x, r.w, 0);
 }
 
 /* "You predicted ... the lab ...": the guess beside what really happened. */

@@ -119,9 +119,15 @@ static void hist_draw(const struct m_hist *h, struct rect r, int scroll)
         if (draw_width(h->label[i]) > labw)
             labw = draw_width(h->label[i]);
     }
+    int valw = 0; /* the widest value text, so every bar leaves room for its number */
+    for (int i = 0; i < h->nbins; i++) {
+        int n = snprintf(buf, sizeof buf, " %g%s%s", h->value[i], h->unit[0] ? " " : "", h->unit);
+        if (n > valw)
+            valw = n;
+    }
     for (int i = scroll, y = r.y; i < h->nbins && y < r.y + r.h; i++, y++) {
-        int barw = r.w - labw - 10;
-        int len = max > 0 ? (int)(h->value[i] / max * barw + 0.5) : 0;
+        int barw = r.w - labw - 1 - valw;
+        int len = max > 0 && barw > 0 ? (int)(h->value[i] / max * barw + 0.5) : 0;
         int attr = theme_attr((int)h->style[i]);
 
         draw_fill(y, r.x, r.w, 0);
@@ -130,7 +136,7 @@ static void hist_draw(const struct m_hist *h, struct rect r, int scroll)
         for (int k = 0; k < len && k < barw; k++)
             draw_text(y, r.x + labw + 1 + k, 1, attr, gl->bar);
         snprintf(buf, sizeof buf, " %g%s%s", h->value[i], h->unit[0] ? " " : "", h->unit);
-        draw_text_clip(y, r.x + labw + 1 + (len > 0 ? len : 0), r.w - labw - 1 - len, 0, buf);
+        draw_text_clip(y, r.x + labw + 1 + len, r.w - labw - 1 - len, 0, buf);
     }
 }
 

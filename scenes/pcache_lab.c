@@ -117,11 +117,18 @@ bool pcache_residency(struct pcache *pc, struct pcache_res *r)
     return true;
 }
 
+/* The lab's main thread and the reporter both read the residency (one mincore buffer). */
+static pthread_mutex_t res_lock = PTHREAD_MUTEX_INITIALIZER;
+
 bool pcache_report_residency(struct pcache *pc, const char *copy_to, struct pcache_res *out)
 {
     struct pcache_res r;
+    bool ok;
 
-    if (!pcache_residency(pc, &r))
+    pthread_mutex_lock(&res_lock);
+    ok = pcache_residency(pc, &r);
+    pthread_mutex_unlock(&res_lock);
+    if (!ok)
         return false;
     if (out)
         *out = r;
@@ -134,6 +141,30 @@ bool pcache_report_residency(struct pcache *pc, const char *copy_to, struct pcac
     if (copy_to)
         lab_fact_u64(pc->lab, copy_to, r.pages);
     return true;
+}
+
+/* While the lab waits at a step, the kernel may still drop or read pages: report the
+ * file's residency four times a second so the map on screen is what fincore says now. */
+static void *reporter(void *arg)
+{
+    struct pcache *pc = arg;
+    struct timespec ts = { 0, 250 * 1000 * 1000 };
+
+    while (!atomic_load(&pc->reporter_stop)) {
+        nanosleep(&ts, NULL);
+        if (!atomic_load(&pc->reporter_stop))
+            pcache_report_residency(pc, NULL, NULL);
+    }
+    return NULL;
+}
+
+static void reporter_stop(struct pcache *pc)
+{
+    if (!pc->reporter_on)
+        return;
+    atomic_store(&pc->reporter_stop, true);
+    pthread_join(pc->reporter, NULL);
+    pc->reporter_on = false;
 }
 
 void pcache_opened(struct pcache *pc, int fd)
@@ -154,6 +185,8 @@ void pcache_opened(struct pcache *pc, int fd)
                                                        : "none");
     pcache_report_residency(pc, NULL, NULL);
     pc->stage = PCS_WRITE;
+    atomic_store(&pc->reporter_stop, false);
+    pc->reporter_on = pthread_create(&pc->reporter, NULL, reporter, pc) == 0;
 }
 
 static void mem_facts(struct pcache *pc, const char *prefix, const char *suffix)
@@ -303,6 +336,8 @@ void pcache_failed(struct pcache *pc, const void *buf, int fd)
     int e = errno;
     const char *call = !buf ? "malloc" : fd < 0 ? "open" : call_of[pc->stage];
 
+    reporter_stop(pc); /* before the file and pc go away */
+    errno = e;
     if (pc->stage >= PCS_END || pc->failed)
         return;
     if (pc->w.running)

@@ -47,6 +47,9 @@ struct pcache_watch {                /* samples of /proc/meminfo taken while fsy
 
 struct pcache {
     struct lab_ctx *lab;
+    pthread_t reporter;              /* keeps residency live while a step is on screen */
+    bool reporter_on;
+    atomic_bool reporter_stop;
     enum pcache_stage stage;         /* the step being run */
     uint64_t size, pagesz, pages;
     int fd;

@@ -194,8 +194,17 @@ static void test_resident_pages_agree_with_fincore(void **state)
             step_to(vt, k);
         screen_path(vt, path, sizeof path);
         assert_true(strncmp(path, tmpdir, strlen(tmpdir)) == 0);
-        screen_resident(vt, &res, &total);
-        fc = fincore_pages(path);
+        /* The kernel may drop or read pages at any moment; the lab reports the file's
+         * residency four times a second, so the screen and fincore must meet within a few
+         * reports. A screen that never follows the kernel fails. */
+        for (int tries = 0; tries < 12; tries++) {
+            vt_settle(vt, 60);
+            screen_resident(vt, &res, &total);
+            fc = fincore_pages(path);
+            if (fc == res)
+                break;
+            usleep(300 * 1000);
+        }
         if (fc != res) {
             vt_dump(vt, stderr);
             fail_msg("step %d: the screen says %ld pages resident, fincore %s says %ld", k, res,
@@ -205,8 +214,8 @@ static void test_resident_pages_agree_with_fincore(void **state)
         ram = on_tmpfs(path);
         if (k == 1)
             assert_int_equal(res, 0);                   /* nothing written yet */
-        if (k == 2 || k == 5 || k == 6 || k == 7)
-            assert_int_equal(res, FILE_PAGES);          /* written, read, mapped */
+        if (k == 2 || k == 5 || k == 6 || k == 7)           /* written, read, mapped (a busy */
+            assert_true(res >= FILE_PAGES * 9 / 10);        /* machine may reclaim a few)    */
         if (k == 4)
             assert_int_equal(res, ram ? FILE_PAGES : 0); /* dropped, unless tmpfs */
     }

@@ -351,10 +351,29 @@ static void step_spin(const struct step_view *v, struct model *m)
               ncpu ? ncpu : "?");
 }
 
+/* What the two opposite transfers did: the lab says whether both stayed blocked. */
+static int deadlock_outcome(const struct step_view *v)
+{
+    const char *stuck = facts_get(v->facts, "d.stuck");
+
+    if (!stuck)
+        return -1;
+    return strcmp(stuck, "1") == 0 ? 2 : 0;
+}
+
+static const struct prediction predict_deadlock = {
+    "t1 locks A then B; t2 locks B then A, at the same time, with a pause in between. "
+    "What happens?",
+    { "both finish; one just waits a little", "one of them gets an error",
+      "both wait forever, asleep, using no CPU", "both spin at full CPU" },
+    deadlock_outcome,
+};
+
 static const struct scene_step steps[] = {
     { .marker = "mutex", .title = "mutex: waiters sleep", .build = step_mutex },
     { .marker = "spin", .title = "spinlock: waiters burn CPU", .build = step_spin },
-    { .marker = "deadlock", .title = "deadlock", .build = locks_step_deadlock },
+    { .marker = "deadlock", .title = "deadlock", .build = locks_step_deadlock,
+      .predict = &predict_deadlock },
     { .marker = "ordered", .title = "fix 1: lock ordering", .build = locks_step_ordered,
       .timeout_s = 15 },
     { .marker = "timed", .title = "fix 2: timed lock, back off", .build = locks_step_timed,

@@ -105,12 +105,35 @@ static const struct prediction predict_warm = {
     pcache_warm_outcome,
 };
 
+/* After fsync: how many of the file's pages are still dirty? Judged from cachestat's
+ * count for the file, else from /proc/meminfo's Dirty falling; tmpfs has no answer. */
+static int fsync_outcome(const struct step_view *v)
+{
+    uint64_t d, before, after;
+
+    if (pcache_tmpfs(v))
+        return -1;
+    if (facts_u64(v->facts, "res.dirty", &d))
+        return d == 0 ? 0 : d * 2 >= facts_u64_or(v->facts, "res.pages", 1) ? 2 : 1;
+    if (facts_u64(v->facts, "f.dirty0", &before) && facts_u64(v->facts, "f.dirty1", &after) &&
+        after * 4 < before)
+        return 0;
+    return -1;
+}
+
+static const struct prediction predict_fsync = {
+    "fsync() is next. When it returns, how many of the file's pages are still dirty?",
+    { "none: fsync waits until the disk has them", "about half of them",
+      "all of them: fsync only queues the write", NULL },
+    fsync_outcome,
+};
+
 static const struct scene_step steps[] = {
     { .marker = "open", .title = "an empty file", .build = pcache_view_open, .timeout_s = 10 },
     { .marker = "write", .title = "write, no fsync", .build = pcache_view_write,
       .timeout_s = 30, .live = true },
     { .marker = "fsync", .title = "fsync", .build = pcache_view_fsync, .timeout_s = 30,
-      .live = true },
+      .live = true, .predict = &predict_fsync },
     { .marker = "evict", .title = "drop its pages", .build = pcache_view_evict, .timeout_s = 30 },
     { .marker = "cold", .title = "cold read", .build = pcache_view_cold, .timeout_s = 30,
       .live = true },

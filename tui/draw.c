@@ -7,6 +7,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "probes/counters.h"
 #include "tui/theme.h"
 
 /* Decodes one character of s: its byte length and display width. */
@@ -186,4 +187,27 @@ int draw_para(int y, int x, int h, int w, int attr, const char *text)
         }
     }
     return n;
+}
+
+void draw_spark(const struct series *h, int y, int x, int w)
+{
+    const struct glyphs *g = theme_glyphs();
+    double lo = 0, hi = 0;
+    int n = h->n < w ? h->n : w;
+
+    for (int i = 0; i < n; i++) {
+        double v = series_back(h, i);
+        if (i == 0 || v > hi)
+            hi = v;
+        if (i == 0 || v < lo)
+            lo = v;
+    }
+    /* Changes under 0.5% of the value are noise at this size: draw them flat. */
+    if (hi - lo < (hi > 0 ? hi : -hi) * 0.005)
+        hi = lo;
+    for (int i = 0; i < n; i++) {
+        double v = series_back(h, n - 1 - i);
+        int k = hi > lo ? (int)((v - lo) / (hi - lo) * 7 + 0.5) : 0;
+        draw_text(y, x + (w - n) + i, 1, theme_attr(MS_GOOD), g->spark[k < 0 ? 0 : k > 7 ? 7 : k]);
+    }
 }

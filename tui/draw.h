@@ -17,6 +17,11 @@ void draw_box(int y, int x, int h, int w, int attr, const char *title, int title
 /* A horizontal rule of w columns. */
 void draw_hline(int y, int x, int w, int attr);
 
+/* The newest w values of a series as bars, oldest left, scaled to their own range
+ * (changes under 0.5% drawn flat), right-aligned in w columns. */
+struct series;
+void draw_spark(const struct series *h, int y, int x, int w);
+
 /* Word wrap: splits text into lines of at most width columns. Fills starts/lens (byte
  * offsets into text) up to cap lines and returns the number of lines the text needs.
  * '\n' forces a break. */

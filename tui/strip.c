@@ -85,28 +85,6 @@ int strip_rows(const struct strip *s, int w)
     return s->n ? (s->n + per - 1) / per : 0;
 }
 
-static void sparkline(const struct series *h, int y, int x, int w)
-{
-    const struct glyphs *g = theme_glyphs();
-    double lo = 0, hi = 0;
-    int n = h->n < w ? h->n : w;
-
-    for (int i = 0; i < n; i++) {
-        double v = series_back(h, i);
-        if (i == 0 || v > hi)
-            hi = v;
-        if (i == 0 || v < lo)
-            lo = v;
-    }
-    /* Changes under 0.5% of the value are noise at this size: draw them flat. */
-    if (hi - lo < (hi > 0 ? hi : -hi) * 0.005)
-        hi = lo;
-    for (int i = 0; i < n; i++) {
-        double v = series_back(h, n - 1 - i);
-        int k = hi > lo ? (int)((v - lo) / (hi - lo) * 7 + 0.5) : 0;
-        draw_text(y, x + (w - n) + i, 1, theme_attr(MS_GOOD), g->spark[k < 0 ? 0 : k > 7 ? 7 : k]);
-    }
-}
 
 void strip_draw(const struct strip *s, struct rect r)
 {
@@ -137,7 +115,7 @@ void strip_draw(const struct strip *s, struct rect r)
             int srcw = draw_width(src);
             int room = x + cw - 1 - col - srcw - 1;
             if (room >= 4) {
-                sparkline(&s->hist[i], y, col, room > 8 ? 8 : room);
+                draw_spark(&s->hist[i], y, col, room > 8 ? 8 : room);
                 col += (room > 8 ? 8 : room) + 1;
             }
             draw_text_clip(y, col, x + cw - 1 - col, theme_attr(MS_DIM), src);

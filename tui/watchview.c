@@ -18,29 +18,6 @@
 /* The per-process counters in pairs, as indexes into watch_pid_ids. */
 static const int pid_pairs[5][2] = { { 0, 1 }, { 2, 7 }, { 3, 4 }, { 5, 6 }, { 8, 9 } };
 
-/* Recent values as a row of bars, oldest left, scaled to their own range. */
-static void sparkline(const struct series *h, int y, int x, int w)
-{
-    const struct glyphs *g = theme_glyphs();
-    double lo = 0, hi = 0;
-    int n = h->n < w ? h->n : w;
-
-    for (int i = 0; i < n; i++) {
-        double v = series_back(h, i);
-        if (i == 0 || v > hi)
-            hi = v;
-        if (i == 0 || v < lo)
-            lo = v;
-    }
-    /* Less than 0.5% of the value is noise at this size: draw it flat. */
-    if (hi - lo < (hi > 0 ? hi : -hi) * 0.005)
-        hi = lo;
-    for (int i = 0; i < n; i++) {
-        double v = series_back(h, n - 1 - i);
-        int k = hi > lo ? (int)((v - lo) / (hi - lo) * 7 + 0.5) : 0;
-        draw_text(y, x + (w - n) + i, 1, theme_attr(MS_GOOD), g->spark[k < 0 ? 0 : k > 7 ? 7 : k]);
-    }
-}
 
 /* True when a value's text is a reason, not a number. */
 static bool is_na(const struct watch_val *v)
@@ -65,7 +42,7 @@ static void counter_line(int y, int x, int w, enum counter_id id, const struct w
         draw_text(y, x, 1, theme_attr(MS_ACCENT), theme_marker(MS_ACCENT));
     draw_text_clip(y, x + 1, LABEL_W, 0, watchset_label(id));
     if (vx - 1 - sx >= 3)
-        sparkline(&v->hist, y, sx, vx - 1 - sx);
+        draw_spark(&v->hist, y, sx, vx - 1 - sx);
     draw_text_clip(y, vx + (tw < vw ? vw - tw : 0), vw, attr, v->text);
 }
 

@@ -103,6 +103,44 @@ test: deps-test
 check: $(BIN) $(UAF_BIN) $(UNIT_BIN) $(SCREEN_BIN)
 	@OSCOPE_BIN=$(BIN) B=$(B) tools/run-tests.sh $(UNIT_BIN) -- $(SCREEN_BIN) -- $(wildcard tests/screen/*.sh)
 
+# Benchmarks against htop and top (bench/): writes and prints bench/README.md; a gap is
+# reported, never a failure.
+BENCH_LIB := bench/ptyrun.c bench/bench.c
+bench: deps-test
+	@$(MAKE) --no-print-directory $(BIN) build/bench/tuibench build/bench/stepbench build/bench/samplebench
+	@OSCOPE_BIN=$(BIN) sh bench/run.sh
+
+build/bench/%: bench/%.c $(BENCH_LIB) $(wildcard bench/*.h) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(WARN) -O2 -g -o $@ $< $(BENCH_LIB) $(LIB_A) $(VT_LIBS) $(LIBS)
+
+# Robustness (tests/hard/): key fuzz, sizes and terminals, signals, lab faults, valgrind,
+# LANG=C, and libFuzzer targets over every text parser (built with clang into build/fuzz).
+HARD_SRC  := $(wildcard tests/hard/hard_*.c)
+HARD_BIN  := $(patsubst tests/hard/%.c,$(B)/tests/%,$(HARD_SRC))
+HARD_LIB  := $(filter-out $(HARD_SRC),$(wildcard tests/hard/*.c))
+FUZZ_BIN  := $(patsubst tests/hard/fuzz/%.c,build/fuzz/%,$(wildcard tests/hard/fuzz/fuzz_*.c))
+FUZZ_OBJ  := $(patsubst %.c,build/fuzz/obj/%.o,$(wildcard probes/*.c util/*.c))
+FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined
+
+check-hard: deps-test
+	@$(MAKE) --no-print-directory $(BIN) $(UAF_BIN) $(HARD_BIN) $(FUZZ_BIN)
+	@OSCOPE_BIN=$(BIN) B=$(B) TEST_TIMEOUT=900 tools/run-tests.sh $(HARD_BIN) -- -- $(wildcard tests/hard/*.sh)
+
+$(B)/tests/hard_%: tests/hard/hard_%.c $(HARD_LIB) $(SCREEN_LIB) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(WARN) -Wno-missing-prototypes $(CFLAGS) $(SANFLAGS) -o $@ $< $(HARD_LIB) $(SCREEN_LIB) $(LIB_A) $(TEST_LIBS) $(VT_LIBS) $(LIBS)
+
+.PRECIOUS: build/fuzz/obj/%.o
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	clang $(CPPFLAGS) $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+# tour_parse looks scenes up in the registry: the rest of oscope comes from the library.
+build/fuzz/fuzz_tour_parse: build/fuzz/obj/scenes/tour.o $(LIB_A)
+build/fuzz/fuzz_%: tests/hard/fuzz/fuzz_%.c tests/hard/fuzz/fuzz.h $(FUZZ_OBJ)
+	clang $(CPPFLAGS) $(WARN) -Wno-missing-prototypes $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $(filter %.c %.o %.a,$^) $(LIBS)
+
 clang:
 	@$(MAKE) --no-print-directory CC=clang B=build/clang BIN=build/clang/oscope build/clang/oscope
 

@@ -190,6 +190,39 @@ static void record_stop(struct session *s, const char *marker, double now)
     }
 }
 
+/* What a dying lab said last: its "error" (or "oom") fact, else the last line it printed,
+ * as ": ..." to follow its exit status; "" when it said nothing. */
+static const char *last_words(struct session *s)
+{
+    static char buf[120];
+    const char *e = facts_get(&s->cur, "error");
+    const char *out;
+    size_t end;
+
+    if (!e)
+        e = facts_get(&s->cur, "oom");
+    if (e) {
+        snprintf(buf, sizeof buf, " (%.100s)", e);
+        return buf;
+    }
+    lab_drain_output(s->lab);
+    out = lab_output(s->lab);
+    end = strlen(out);
+    while (end > 0 && (out[end - 1] == '\n' || out[end - 1] == ' '))
+        end--;
+    if (end == 0)
+        return "";
+    size_t start = end;
+    while (start > 0 && out[start - 1] != '\n')
+        start--;
+    snprintf(buf, sizeof buf, " (it printed: %.*s)", (int)(end - start > 90 ? 90 : end - start),
+             out + start);
+    for (char *c = buf; *c; c++)
+        if ((unsigned char)*c < 32)
+            *c = '?';
+    return buf;
+}
+
 static void lab_ended(struct session *s)
 {
     int status = 0;
@@ -202,7 +235,7 @@ static void lab_ended(struct session *s)
     if (s->state == SESSION_DONE && WIFEXITED(status) && WEXITSTATUS(status) == 0)
         return;
     lab_describe_status(status, why, sizeof why);
-    fail(s, "%s", why);
+    fail(s, "%s%s", why, last_words(s));
 }
 
 bool session_update(struct session *s, double now)

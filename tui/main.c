@@ -157,6 +157,13 @@ int main(int argc, char **argv)
             o.scene = a;
         }
     }
+    if (o.option && o.scene) {
+        const struct scene *sc = scene_find(o.scene);
+        if (!sc->presets && !sc->default_option) {
+            fprintf(stderr, "oscope: the scene %s takes no --option\n", sc->id);
+            return 2;
+        }
+    }
     if (tour_path) {
         char err[512];
         if (o.scene || export) {

@@ -134,16 +134,20 @@ static const char *parse_buf(const char *text, size_t len, struct progress *p, i
         size_t n = (nl ? (size_t)(nl - text) : len) - pos;
         size_t skip = n + 1;
 
-        if (*lineno > LINES_MAX)
-            return "too many lines";
+        if (*lineno > LINES_MAX) {
+            why = "too many lines";
+            break;
+        }
         if (!nl) {
             why = "the last line has no end (truncated?)";
             break;
         }
         if (n > 0 && text[pos + n - 1] == '\r')
             n--;
-        if (n > LINE_MAX_BYTES)
-            return "line longer than 255 bytes";
+        if (n > LINE_MAX_BYTES) {
+            why = "line longer than 255 bytes";
+            break;
+        }
         memcpy(line, text + pos, n);
         line[n] = '\0';
         if (*lineno == 1) {

@@ -32,6 +32,7 @@ check_refusal "unknown option" "unknown option '--bogus'" --bogus
 check_refusal "unknown scene names the valid ones" "unknown scene 'nope' (scenes: stack-heap" nope
 check_refusal "two scenes" "only one scene" stack-heap stack-heap
 check_refusal "unknown theme" "unknown theme 'neon'" --theme neon
+check_refusal "an option for a scene that takes none" "takes no --option" stack-heap --option x
 check_refusal "no terminal" "needs a terminal" stack-heap
 check_refusal "no terminal for the menu" "needs a terminal"
 

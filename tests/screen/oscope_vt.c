@@ -1,5 +1,13 @@
 /* oscope_vt.c — shortcuts for screen tests of oscope itself. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
 #include "tests/screen/oscope_vt.h"
+
+#include <sys/wait.h>
 
 #include <signal.h>
 #include <stdarg.h>
@@ -122,4 +130,27 @@ bool os_next(struct vt *vt)
     if (vt_find(vt, "predict, then see", NULL, NULL))
         return vt_key_char(vt, 's');
     return true;
+}
+
+void os_quiz_and_quit(struct vt *vt, pid_t lab)
+{
+    int status;
+
+    assert_true(vt_key(vt, VTERM_KEY_RIGHT));
+    assert_true(os_expect(vt, "Question 1 of"));
+    assert_true(vt_key_char(vt, 'q'));
+    status = vt_finish(vt, OS_WAIT_MS);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_false(os_alive(lab));
+    assert_int_equal(vt_orphans(), 0);
+    vt_free(vt);
+}
+
+int os_teardown(void **state)
+{
+    (void)state;
+    vt_free_all();
+    vt_orphans(); /* after a failure: leave nothing to the next test */
+    return 0;
 }

@@ -25,6 +25,11 @@ char *os_row_from(struct vt *vt, int row, int col, char *buf, size_t cap);
 bool os_wait_step(struct vt *vt, int k);
 /* Next step: Right, and when the scene asks for a prediction first, s to skip it. */
 bool os_next(struct vt *vt);
+/* At the last step: Right opens the quiz, q quits; oscope must exit 0, and the lab
+ * (pid lab) and every other descendant must be gone. Frees vt. Asserts (cmocka). */
+void os_quiz_and_quit(struct vt *vt, pid_t lab);
+/* A cmocka teardown: frees every terminal and reaps what a failed test left behind. */
+int os_teardown(void **state);
 /* True when a process exists (not a zombie). */
 bool os_alive(pid_t pid);
 

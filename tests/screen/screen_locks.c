@@ -78,31 +78,6 @@ static bool ps_threads(pid_t lab, struct threads *out)
     return pclose(p) == 0 && out->n > 0;
 }
 
-/* True when both list the same threads in the same states; else says the first difference. */
-static bool same_threads(const struct threads *scr, const struct threads *ps, char *why,
-                         size_t cap)
-{
-    if (scr->n != ps->n) {
-        snprintf(why, cap, "%d threads on screen, %d in ps", scr->n, ps->n);
-        return false;
-    }
-    for (int i = 0; i < scr->n; i++) {
-        int j = 0;
-        while (j < ps->n && ps->tid[j] != scr->tid[i])
-            j++;
-        if (j == ps->n) {
-            snprintf(why, cap, "TID %d is on screen, not in ps", (int)scr->tid[i]);
-            return false;
-        }
-        if (ps->st[j] != scr->st[i]) {
-            snprintf(why, cap, "TID %d: %c on screen, %c in ps", (int)scr->tid[i], scr->st[i],
-                     ps->st[j]);
-            return false;
-        }
-    }
-    return true;
-}
-
 /* Waits for the next frame of the thread table (it is redrawn at each sample). */
 static void next_frame(struct vt *vt)
 {
@@ -118,27 +93,54 @@ static void next_frame(struct vt *vt)
     }
 }
 
-/* Compares the table with ps right after a fresh frame, until they agree or the tries run
- * out. States can change between the two reads; a table that is wrong stays wrong. */
+/* Compares the table with ps right after each fresh frame. Threads change state faster
+ * than the screen samples, so all rows rarely match in one instant; instead every thread
+ * must be seen in the same state on screen and in ps in at least one try, with the same
+ * set of threads each time. A table that is wrong (a sleeper shown running) stays wrong
+ * and fails. */
 static void expect_states_agree(struct vt *vt, pid_t lab, const char *want_states)
 {
     struct threads scr, ps;
+    pid_t agreed[MAX_THREADS];
+    int nagreed = 0, seen = -1;
     char why[128] = "no thread table on screen";
 
     for (int i = 0; i < AGREE_TRIES; i++) {
         next_frame(vt);
         if (!screen_threads(vt, &scr) || !ps_threads(lab, &ps))
             continue;
-        if (same_threads(&scr, &ps, why, sizeof why)) {
-            for (int k = 0; k < scr.n; k++)
-                if (!strchr(want_states, scr.st[k]))
-                    fail_msg("thread %d is %c, expected one of %s", (int)scr.tid[k], scr.st[k],
-                             want_states);
-            return;
+        if (scr.n != ps.n) {
+            snprintf(why, sizeof why, "%d threads on screen, %d in ps", scr.n, ps.n);
+            continue;
         }
+        seen = scr.n;
+        for (int k = 0; k < scr.n; k++) {
+            int j = 0, a = 0;
+            while (j < ps.n && ps.tid[j] != scr.tid[k])
+                j++;
+            if (j == ps.n) {
+                snprintf(why, sizeof why, "TID %d is on screen, not in ps", (int)scr.tid[k]);
+                continue;
+            }
+            if (ps.st[j] != scr.st[k]) {
+                snprintf(why, sizeof why, "TID %d: %c on screen, %c in ps", (int)scr.tid[k],
+                         scr.st[k], ps.st[j]);
+                continue;
+            }
+            if (!strchr(want_states, scr.st[k]))
+                fail_msg("thread %d is %c, expected one of %s", (int)scr.tid[k], scr.st[k],
+                         want_states);
+            while (a < nagreed && agreed[a] != scr.tid[k])
+                a++;
+            if (a == nagreed && nagreed < MAX_THREADS)
+                agreed[nagreed++] = scr.tid[k];
+        }
+        if (seen > 0 && nagreed >= seen)
+            return;
     }
     vt_dump(vt, stderr);
-    fail_msg("the thread table never agreed with ps -L: %s", why);
+    fail_msg("the thread table never agreed with ps -L for every thread (%d of %d): %s",
+             nagreed, seen, why);
 }
 
 static struct vt *start_at_mutex(pid_t *lab)

@@ -9,7 +9,16 @@ WARN      := -std=c17 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
              -Wpointer-arith
 CFLAGS    ?= -O2 -g
 CPPFLAGS  += -I. -D_GNU_SOURCE -DOSCOPE_VERSION='"$(VERSION)"'
-LIBS      := $(shell $(PKG_CONFIG) --libs ncursesw libproc2 2>/dev/null || echo -lncursesw -ltinfo -lproc2) -lpthread -lm
+# libproc2 is linked statically when its archive is installed (Debian's libproc2-dev has
+# it): oscope uses only its meminfo, vmstat and stat readers, and the shared library drags
+# in libsystemd and five more libraries that cost about 900 KiB of resident memory.
+PROC2_DIR := $(shell $(PKG_CONFIG) --variable=libdir libproc2 2>/dev/null)
+PROC2_LIB := $(shell $(PKG_CONFIG) --libs libproc2 2>/dev/null || echo -lproc2)
+ifneq ($(and $(PROC2_DIR),$(wildcard $(PROC2_DIR)/libproc2.a)),)
+PROC2_LIB := -Wl,-Bstatic $(PROC2_LIB) -Wl,-Bdynamic
+endif
+LIBS      := $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo) \
+             $(PROC2_LIB) -lpthread -lm
 TEST_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 VT_LIBS   := $(shell $(PKG_CONFIG) --libs vterm 2>/dev/null || echo -lvterm) -lutil
 

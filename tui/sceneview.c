@@ -199,9 +199,26 @@ static void narrative(const struct app *a, const struct model *m, struct rect r,
         draw_text_clip(y++, r.x + 1, r.w - 2, theme_attr(style) | A_BOLD, reveal);
     if (problem && *problem) {
         char buf[256];
-        snprintf(buf, sizeof buf, " %s %s. Press r to restart the lab.", theme_marker(MS_BAD), problem);
-        draw_fill(y, r.x, r.w, theme_attr(R_PROBLEM));
-        draw_text_clip(y++, r.x, r.w, theme_attr(R_PROBLEM), buf);
+        static const char way_out[] = "Press r to restart the lab.";
+        int attr = theme_attr(R_PROBLEM), rows;
+        size_t st[4], ln[4];
+
+        snprintf(buf, sizeof buf, "%s %s. %s", theme_marker(MS_BAD), problem, way_out);
+        if (draw_width(buf) <= r.w - 2 || r.h < 5) {
+            draw_fill(y, r.x, r.w, attr);
+            draw_text_clip(y++, r.x + 1, r.w - 2, attr, buf);
+        } else {
+            /* The cause and the way out both matter: wrap the cause onto two rows at most
+               and give the way out a row of its own rather than cutting either. */
+            snprintf(buf, sizeof buf, "%s %s.", theme_marker(MS_BAD), problem);
+            rows = draw_wrap(buf, r.w - 2, st, ln, 4);
+            rows = rows < 1 ? 1 : rows > 2 ? 2 : rows;
+            for (int i = 0; i <= rows; i++)
+                draw_fill(y + i, r.x, r.w, attr);
+            draw_para(y, r.x + 1, rows, r.w - 2, attr, buf);
+            y += rows;
+            draw_text_clip(y++, r.x + 3, r.w - 4, attr, way_out);
+        }
     }
     draw_text_clip(y++, r.x + 1, r.w - 2, theme_attr(MS_ACCENT), m->headline);
     draw_para(y, r.x + 1, r.y + r.h - y, r.w - 2, 0, m->narrative);

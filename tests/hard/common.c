@@ -33,7 +33,11 @@ int hard_scene_ids(char ids[][32], int cap)
     while (n < cap && fgets(line, sizeof line, f))
         if (sscanf(line, "%31s", ids[n]) == 1)
             n++;
-    pclose(f);
+    if (pclose(f) != 0 || n == 0) {
+        /* a suite that found no scenes would pass without testing anything */
+        fprintf(stderr, "FATAL: '%s --list' gave no scenes\n", vt_bin());
+        exit(1);
+    }
     return n;
 }
 
@@ -259,7 +263,10 @@ static bool toggles(struct vt *vt, unsigned int key, int ms)
 bool hard_answers(struct vt *vt, int ms)
 {
     /* '?' opens help, and any key closes it: two presses change the screen twice
-     * whichever way it was, and leave it as it was */
+     * whichever way it was, and leave it as it was. A fuzzed Esc or a cut-short sequence
+     * may have come last: wait out the terminal's ESCDELAY first, or curses reads the probe
+     * as part of it (Alt-?) and the probe proves nothing. */
+    hard_pump(vt, 150);
     if (toggles(vt, '?', ms) && toggles(vt, '?', ms))
         return true;
     fprintf(stderr, "oscope did not answer a key within %d ms%s; the screen:\n", ms,

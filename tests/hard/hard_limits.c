@@ -30,12 +30,21 @@ static bool says_memory(struct vt *vt)
 {
     static const char *const words[] = { "memory", "ENOMEM", "allocate", "address space",
                                          "RLIMIT_AS" };
-    char line[2048];
-    int row;
+    char line[2048] = "", part[512];
+    int row, top;
 
     if (!vt_find(vt, WALK_PROBLEM, &row, NULL))
         return false;
-    vt_row(vt, row, line, sizeof line);
+    /* a long problem wraps: it starts at the row with the "!" marker, at most 2 rows up */
+    for (top = row; top > row - 2 && top > 0; top--) {
+        vt_row(vt, top, part, sizeof part);
+        if (strncmp(part, " ! ", 3) == 0)
+            break;
+    }
+    for (int y = top; y <= row; y++) {
+        vt_row(vt, y, part, sizeof part);
+        strncat(line, part, sizeof line - strlen(line) - 1);
+    }
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         if (strstr(line, words[i]))
             return true;

@@ -7,6 +7,9 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+/* Threads whose context switches a sampler adds up (the lowest tids when there are more). */
+#define COUNTERS_MAX_THREADS 256
+
 enum counter_id {
     /* system-wide, /proc/meminfo (KiB) */
     CTR_MEM_TOTAL, CTR_MEM_FREE, CTR_MEM_AVAILABLE, CTR_MEM_CACHED, CTR_MEM_DIRTY,
@@ -61,6 +64,10 @@ void counters_free(struct counters *c);
  * -ESRCH when the process is gone (values then !ok). */
 int counters_sample(struct counters *c, const enum counter_id *ids, int n,
                     double now_s, struct counter_val *out);
+struct pid_stat;
+/* The /proc/PID/stat fields the latest counters_sample() read (name, state...): 0, or
+ * -ENODATA when that sample did not read or could not parse the file. */
+int counters_pid_stat(const struct counters *c, struct pid_stat *out);
 /* Why a value could not be read, in a few words: "not permitted", "process exited",
  * "not in this kernel", "first sample"... */
 const char *counter_err_text(int err);
@@ -69,10 +76,17 @@ const char *counter_err_text(int err);
 #define SERIES_CAP 256
 struct series {
     double v[SERIES_CAP];
-    int n;     /* values held, <= SERIES_CAP */
-    int head;  /* index of the next write */
+    int n;          /* values held, <= SERIES_CAP */
+    int head;       /* index of the next write */
+    long slot;      /* series_add: the time slot of the newest value; 0 = none yet */
+    double sum;     /* series_add: the samples in that slot, summed and counted */
+    int count;
 };
 void series_push(struct series *s, double v);
+/* Adds a sample taken at monotonic time t (s) to a series whose values each cover `width`
+ * seconds: samples within one slot share the newest value (their mean), so the line moves
+ * once a slot however often it is sampled. width <= 0: one value per sample. */
+void series_add(struct series *s, double v, double t, double width);
 /* The i-th value counting back from the newest (i = 0 newest); i < s->n. */
 double series_back(const struct series *s, int i);
 void series_clear(struct series *s);

@@ -40,6 +40,11 @@ static ssize_t read_all(int fd, char *buf, size_t cap, int use_pread)
         if (r == 0)
             break;
         got += (size_t)r;
+        /* A short read that does not end on a page boundary is the end: seq_file fills
+         * the buffer until the end, and page-at-a-time files give whole pages until it.
+         * Stopping here saves the read that would only return 0. */
+        if ((size_t)r < cap - 1 - (got - (size_t)r) && got % 4096 != 0)
+            break;
     }
     buf[got] = '\0';
     if (got == 0 && cap == 1) {
@@ -104,6 +109,16 @@ ssize_t procfile_pread(struct procfile *pf, char *buf, size_t cap)
     n = read_all(pf->fd, buf, cap, 1);
     pf->err = n < 0 ? (int)-n : 0;
     return n;
+}
+
+ssize_t procfile_pread_fd(int fd, char *buf, size_t cap)
+{
+    if (!buf || cap == 0)
+        return -EINVAL;
+    buf[0] = '\0';
+    if (fd < 0)
+        return -EBADF;
+    return read_all(fd, buf, cap, 1);
 }
 
 void procfile_close(struct procfile *pf)

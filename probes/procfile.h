@@ -21,6 +21,8 @@ struct procfile {
 int procfile_open(struct procfile *pf, const char *root, const char *rel);
 /* Re-reads the whole file from offset 0 into buf (NUL-terminated); bytes or -errno. */
 ssize_t procfile_pread(struct procfile *pf, char *buf, size_t cap);
+/* The same for a bare descriptor (a file kept open by its caller). */
+ssize_t procfile_pread_fd(int fd, char *buf, size_t cap);
 void procfile_close(struct procfile *pf);
 
 #endif

@@ -23,8 +23,35 @@ double series_back(const struct series *s, int i)
     return s->v[at];
 }
 
+void series_add(struct series *s, double v, double t, double width)
+{
+    long slot;
+
+    if (!(width > 0) || !(t >= 0)) {
+        s->slot = 0;
+        series_push(s, v);
+        return;
+    }
+    slot = (long)(t / width) + 1;       /* + 1: slot 0 means "none yet" */
+    if (slot == s->slot && s->n > 0) {
+        int at = (s->head - 1 + SERIES_CAP) % SERIES_CAP;
+
+        s->sum += v;
+        s->count++;
+        s->v[at] = s->sum / s->count;
+        return;
+    }
+    series_push(s, v);
+    s->slot = slot;
+    s->sum = v;
+    s->count = 1;
+}
+
 void series_clear(struct series *s)
 {
     s->n = 0;
     s->head = 0;
+    s->slot = 0;
+    s->sum = 0;
+    s->count = 0;
 }

@@ -201,7 +201,7 @@ int watchset_add_pid(struct watchset *ws, pid_t pid)
 
 /* Stores one new value: its text, whether that changed, its history. */
 static void put_value(struct watch_val *w, enum counter_id id, const struct counter_val *v,
-                      bool first)
+                      bool first, double mono, double spark_s)
 {
     char text[sizeof w->text];
 
@@ -210,7 +210,7 @@ static void put_value(struct watch_val *w, enum counter_id id, const struct coun
     memcpy(w->text, text, sizeof text);
     w->now = *v;
     if (v->ok)
-        series_push(&w->hist, v->v);
+        series_add(&w->hist, v->v, mono, spark_s);
 }
 
 /* Reads name and state; -ESRCH once the process is gone or a zombie. */
@@ -218,19 +218,23 @@ static int read_ident(struct watch_pid *p)
 {
     char buf[1024];
     struct pid_stat st;
-    ssize_t n = procfile_pread(&p->statf, buf, sizeof buf);
+    ssize_t n;
 
-    if (n == -ESRCH || n == -ENOENT)
-        return -ESRCH;
-    if (n < 0 || pid_stat_parse(buf, &st) != 0)
-        return 0; /* unreadable this time: keep what was known */
+    /* The counters have just read /proc/PID/stat: use that rather than read it again. */
+    if (counters_pid_stat(p->smp, &st) != 0) {
+        n = procfile_pread(&p->statf, buf, sizeof buf);
+        if (n == -ESRCH || n == -ENOENT)
+            return -ESRCH;
+        if (n < 0 || pid_stat_parse(buf, &st) != 0)
+            return 0; /* unreadable this time: keep what was known */
+    }
     snprintf(p->comm, sizeof p->comm, "%s", st.comm);
     p->state = st.state;
     return st.state == 'Z' || st.state == 'X' ? -ESRCH : 0;
 }
 
 static void sample_pid(struct watch_pid *p, double mono, const struct timespec *wall,
-                       bool first)
+                       bool first, double spark_s)
 {
     struct counter_val v[WATCH_NPID];
     int rc = -ESRCH;
@@ -256,7 +260,7 @@ static void sample_pid(struct watch_pid *p, double mono, const struct timespec *
         return;
     }
     for (int k = 0; k < WATCH_NPID; k++)
-        put_value(&p->val[k], watch_pid_ids[k], &v[k], first);
+        put_value(&p->val[k], watch_pid_ids[k], &v[k], first, mono, spark_s);
 }
 
 void watchset_sample(struct watchset *ws, double mono, const struct timespec *wall)
@@ -266,9 +270,9 @@ void watchset_sample(struct watchset *ws, double mono, const struct timespec *wa
 
     counters_sample(ws->sys, watch_sys_ids, WATCH_NSYS, mono, v);
     for (int k = 0; k < WATCH_NSYS; k++)
-        put_value(&ws->sys_val[k], watch_sys_ids[k], &v[k], first);
+        put_value(&ws->sys_val[k], watch_sys_ids[k], &v[k], first, mono, ws->spark_s);
     for (int i = 0; i < ws->npids; i++)
-        sample_pid(&ws->pids[i], mono, wall, first);
+        sample_pid(&ws->pids[i], mono, wall, first, ws->spark_s);
     ws->nsamples++;
     ws->mono = mono;
     if (wall)

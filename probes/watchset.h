@@ -55,6 +55,7 @@ struct watchset {
     struct watch_pid pids[WATCH_MAX_PIDS];
     long nsamples;           /* samples taken so far */
     double mono;             /* monotonic seconds of the newest sample */
+    double spark_s;          /* seconds per sparkline column; 0: one column per sample */
     struct timespec wall;    /* wall clock of the newest sample */
 };
 

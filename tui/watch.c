@@ -54,6 +54,9 @@ static void take_sample(struct dash *d, double now)
     struct timespec wall;
 
     clock_gettime(CLOCK_REALTIME, &wall);
+    /* Faster than once a second, a sparkline column is a second (the mean of its samples):
+     * the time axis stays readable and the terminal is not redrawn 10 times a second. */
+    d->ws->spark_s = d->ui.delay < 1 ? 1.0 : 0;
     watchset_sample(d->ws, now, &wall);
     d->last_sample = now;
     d->next_sample = now + d->ui.delay;

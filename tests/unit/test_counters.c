@@ -409,6 +409,39 @@ static void test_series(void **state)
     assert_float_equal(series_back(&s, 0), 7.0, 0);
 }
 
+/* Samples every 0.1 s into one-second columns: the line moves once a second, and each
+ * column is the mean of its samples. */
+static void test_series_slots(void **state)
+{
+    static struct series s;
+    (void)state;
+
+    series_clear(&s);
+    series_add(&s, 10.0, 100.0, 1.0);
+    series_add(&s, 20.0, 100.4, 1.0);
+    series_add(&s, 30.0, 100.9, 1.0);
+    assert_int_equal(s.n, 1);
+    assert_float_equal(series_back(&s, 0), 20.0, 1e-9);
+    series_add(&s, 5.0, 101.0, 1.0);            /* a new second: a new column */
+    assert_int_equal(s.n, 2);
+    assert_float_equal(series_back(&s, 0), 5.0, 1e-9);
+    assert_float_equal(series_back(&s, 1), 20.0, 1e-9);
+    series_add(&s, 7.0, 103.5, 1.0);            /* a gap of seconds: still one column */
+    assert_int_equal(s.n, 3);
+    series_add(&s, 1.0, 103.6, 0);              /* width 0: one column per sample */
+    series_add(&s, 2.0, 103.6, 0);
+    assert_int_equal(s.n, 5);
+    assert_float_equal(series_back(&s, 0), 2.0, 0);
+    series_add(&s, 4.0, 103.7, 1.0);            /* back to slots: starts a fresh column */
+    series_add(&s, 6.0, 103.8, 1.0);
+    assert_int_equal(s.n, 6);
+    assert_float_equal(series_back(&s, 0), 5.0, 1e-9);
+    series_clear(&s);
+    series_add(&s, 3.0, 103.8, 1.0);            /* cleared: the slot is forgotten too */
+    assert_int_equal(s.n, 1);
+    assert_float_equal(series_back(&s, 0), 3.0, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -424,6 +457,7 @@ int main(void)
         cmocka_unit_test(test_live_cpu_percent),
         cmocka_unit_test(test_err_text),
         cmocka_unit_test(test_series),
+        cmocka_unit_test(test_series_slots),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

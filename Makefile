@@ -147,6 +147,7 @@ build/fuzz/obj/%.o: %.c
 
 # tour_parse looks scenes up in the registry: the rest of oscope comes from the library.
 build/fuzz/fuzz_tour_parse: build/fuzz/obj/scenes/tour.o $(LIB_A)
+build/fuzz/fuzz_optcheck: build/fuzz/obj/scenes/optcheck.o
 build/fuzz/fuzz_%: tests/hard/fuzz/fuzz_%.c tests/hard/fuzz/fuzz.h $(FUZZ_OBJ)
 	clang $(CPPFLAGS) $(WARN) -Wno-missing-prototypes $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $(filter %.c %.o %.a,$^) $(LIBS)
 

@@ -17,9 +17,12 @@ static int join_path(char *out, size_t cap, const char *root, const char *rel)
     return 0;
 }
 
-/* Reads from fd at offset 0 on until EOF or buf is full. /proc files come a page at a
- * time, so one read is not enough. */
-static ssize_t read_all(int fd, char *buf, size_t cap, int use_pread)
+/* Reads from fd at offset 0 on until EOF or buf is full. A /proc file made of records
+ * (maps, vmstat) comes a kernel buffer at a time, cut at a record, so one read is not
+ * enough. whole: the file is made in one piece (the kernel's single_open: PID stat,
+ * status and io, pressure), or is a regular file: a short read is its end, and the read
+ * that would only return 0 is saved. */
+static ssize_t read_all(int fd, char *buf, size_t cap, int use_pread, int whole)
 {
     size_t got = 0;
 
@@ -40,10 +43,7 @@ static ssize_t read_all(int fd, char *buf, size_t cap, int use_pread)
         if (r == 0)
             break;
         got += (size_t)r;
-        /* A short read that does not end on a page boundary is the end: seq_file fills
-         * the buffer until the end, and page-at-a-time files give whole pages until it.
-         * Stopping here saves the read that would only return 0. */
-        if ((size_t)r < cap - 1 - (got - (size_t)r) && got % 4096 != 0)
+        if (whole && (size_t)r < cap - 1 - (got - (size_t)r))
             break;
     }
     buf[got] = '\0';
@@ -71,7 +71,7 @@ ssize_t procfile_read(const char *root, const char *rel, char *buf, size_t cap)
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -errno;
-    n = read_all(fd, buf, cap, 0);
+    n = read_all(fd, buf, cap, 0, 0);
     close(fd);
     return n;
 }
@@ -106,7 +106,7 @@ ssize_t procfile_pread(struct procfile *pf, char *buf, size_t cap)
     buf[0] = '\0';
     if (pf->fd < 0)
         return -(pf->err ? pf->err : EBADF);
-    n = read_all(pf->fd, buf, cap, 1);
+    n = read_all(pf->fd, buf, cap, 1, 1);
     pf->err = n < 0 ? (int)-n : 0;
     return n;
 }
@@ -118,7 +118,7 @@ ssize_t procfile_pread_fd(int fd, char *buf, size_t cap)
     buf[0] = '\0';
     if (fd < 0)
         return -EBADF;
-    return read_all(fd, buf, cap, 1);
+    return read_all(fd, buf, cap, 1, 1);
 }
 
 void procfile_close(struct procfile *pf)

@@ -11,7 +11,10 @@
  * is returned only when nothing fits. */
 ssize_t procfile_read(const char *root, const char *rel, char *buf, size_t cap);
 
-/* A kept-open /proc file re-read with pread: the cheap way to sample the same file often. */
+/* A kept-open /proc file re-read with pread: the cheap way to sample the same file often.
+ * Only for files the kernel makes in one piece (PID stat, status, io; pressure) or regular
+ * files: a short read is taken as the end. Files of many records (maps, vmstat) can come
+ * in pieces cut at a record: read those with procfile_read. */
 struct procfile {
     int fd;          /* -1 when closed or failed */
     int err;         /* last errno (positive) or 0 */

@@ -7,6 +7,7 @@
 
 #include "probes/sysinfo.h"
 #include "scenes/fragmentation.h"
+#include "scenes/optcheck.h"
 #include "scenes/scene.h"
 #include "util/fmt.h"
 
@@ -282,6 +283,13 @@ static const char *default_option(void)
     return buf;
 }
 
+static int check_option(const char *opt, char *err, unsigned cap)
+{
+    static const struct opt_key keys[] = { { "blocks", FRAG_MIN, FRAG_MAX } };
+
+    return optcheck_ints(opt, keys, 1, err, cap);
+}
+
 static const char *const presets[] = { "blocks=20000", "blocks=100000", "blocks=400000", NULL };
 
 const struct scene scene_fragmentation = {
@@ -299,5 +307,6 @@ const struct scene scene_fragmentation = {
     .quiz = quiz,
     .nquiz = (int)(sizeof quiz / sizeof quiz[0]),
     .default_option = default_option,
+    .check_option = check_option,
     .presets = presets,
 };

@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "scenes/livelock.h"
+#include "scenes/optcheck.h"
 #include "scenes/scene.h"
 
 extern const struct scene_source scene_src_livelock;
@@ -52,6 +53,14 @@ static const struct quiz_question quiz[] = {
       "work could have used; the deadlocked ones only hold their locks and sleep." },
 };
 
+static int check_option(const char *opt, char *err, unsigned cap)
+{
+    /* the ranges the lab itself keeps to (livelock.c) */
+    static const struct opt_key keys[] = { { "trials", 1, 1000 }, { "secs", 3, 30 } };
+
+    return optcheck_ints(opt, keys, 2, err, cap);
+}
+
 static const char *const presets[] = { "trials=200", "trials=1000", "trials=50 secs=5", NULL };
 
 static const char *default_option(void)
@@ -77,4 +86,5 @@ const struct scene scene_livelock = {
     .nquiz = (int)(sizeof quiz / sizeof quiz[0]),
     .default_option = default_option,
     .presets = presets,
+    .check_option = check_option,
 };

@@ -185,5 +185,6 @@ const struct scene scene_page_cache = {
     .quiz = quiz,
     .nquiz = (int)(sizeof quiz / sizeof quiz[0]),
     .presets = presets,
+    .check_option = pcache_check_option,
     .lab_parent = pcache_lab_parent,
 };

@@ -33,6 +33,8 @@ struct pcache_opt {
 };
 /* Parses "size=64M,dir=/var/tmp". 0, or -EINVAL with a message in err. */
 int pcache_parse(const char *opt, struct pcache_opt *o, char *err, size_t cap);
+/* Checks an --option before any lab runs (struct scene.check_option). */
+int pcache_check_option(const char *opt, char *err, unsigned cap);
 /* For the scene: the directory the lab's private directory should be made in. */
 const char *pcache_lab_parent(const char *opt, char *buf, unsigned cap);
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/resource.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
@@ -67,6 +68,25 @@ int pcache_parse(const char *opt, struct pcache_opt *o, char *err, size_t cap)
             snprintf(err, cap, "unknown option \"%s\" (try size=64M or dir=/var/tmp)", tok);
             return -EINVAL;
         }
+    }
+    return 0;
+}
+
+int pcache_check_option(const char *opt, char *err, unsigned cap)
+{
+    struct pcache_opt o;
+    struct stat st;
+
+    if (pcache_parse(opt, &o, err, cap) != 0)
+        return -1;
+    if (o.size > PCACHE_MAX_SIZE) {
+        snprintf(err, cap, "size= is at most 1G here (the lab also keeps to 1/8 of "
+                 "MemAvailable)");
+        return -1;
+    }
+    if (o.dir[0] && (stat(o.dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
+        snprintf(err, cap, "dir=%s is not a directory", o.dir);
+        return -1;
     }
     return 0;
 }

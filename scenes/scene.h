@@ -109,6 +109,9 @@ struct scene {
     const char *(*default_option)(void);
     /* Options the key o cycles through (each restarts the lab), NULL-terminated or NULL. */
     const char *const *presets;
+    /* Checks an --option text before any lab runs: 0, or -1 with a sentence in err.
+     * NULL: anything is passed to the lab. */
+    int (*check_option)(const char *opt, char *err, unsigned cap);
     /* Where the lab's private directory goes for option opt: a directory written into buf
      * and returned, or NULL for the default ($TMPDIR or /tmp). Pure: it only reads opt.
      * NULL for scenes that do not care. */

@@ -159,8 +159,14 @@ int main(int argc, char **argv)
     }
     if (o.option && o.scene) {
         const struct scene *sc = scene_find(o.scene);
+        char msg[320];
+
         if (!sc->presets && !sc->default_option) {
             fprintf(stderr, "oscope: the scene %s takes no --option\n", sc->id);
+            return 2;
+        }
+        if (sc->check_option && sc->check_option(o.option, msg, sizeof msg) != 0) {
+            fprintf(stderr, "oscope: --option %s for %s: %s\n", o.option, sc->id, msg);
             return 2;
         }
     }

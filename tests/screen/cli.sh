@@ -33,6 +33,11 @@ check_refusal "unknown scene names the valid ones" "unknown scene 'nope' (scenes
 check_refusal "two scenes" "only one scene" stack-heap stack-heap
 check_refusal "unknown theme" "unknown theme 'neon'" --theme neon
 check_refusal "an option for a scene that takes none" "takes no --option" stack-heap --option x
+check_refusal "a block count that is not a number" "blocks= needs a whole number, got 'lots'" fragmentation --option blocks=lots
+check_refusal "a block count out of range" "blocks=4000000000 is out of range: 1024 to 400000" fragmentation --option blocks=4000000000
+check_refusal "a key the scene does not take" "unknown key 'size'; this scene takes trials=N" livelock --option size=64M
+check_refusal "a page-cache size that is not one" "size=big is not a size" page-cache --option size=big
+check_refusal "a page-cache dir that is not one" "dir=/no/such/dir is not a directory" page-cache --option dir=/no/such/dir
 check_refusal "no terminal" "needs a terminal" stack-heap
 check_refusal "no terminal for the menu" "needs a terminal"
 

@@ -255,25 +255,27 @@ static long sample_number(struct vt *vt)
 
 static void test_wide_history_pause_clear_resize(void **state)
 {
-    struct vt *vt = watch(50, 200, "-d", "0.1", NULL, NULL, NULL);
-    long long end = now_ms() + 20000;
+    struct vt *vt = watch(50, 200, "-d", "0.2", NULL, NULL, NULL);
+    long long end = now_ms() + 30000;
     long at;
     int wide, status;
     (void)state;
 
     expect_text(vt, "Mem total");
     expect_text(vt, "Processes");
-    while (sample_number(vt) < 45 && now_ms() < end)
+    while (sample_number(vt) < 60 && now_ms() < end)
         vt_settle(vt, 100);
     assert_true(vt_key_char(vt, ' '));
     expect_text(vt, "PAUSED");
     at = sample_number(vt);
-    assert_true(at >= 45);
-    /* 45 samples and more: the sparkline holds far more of them than 80 columns could. */
+    assert_true(at >= 60);
+    /* Five samples a second, one column a second: about 12 columns after 60 samples,
+     * more than the 9 that fit at 80 columns, and far fewer than the samples. */
     wide = spark_cells(vt, "Mem total");
-    if (wide < 40) {
+    if (wide < 10 || wide > at / 5 + 3) {
         vt_dump(vt, stderr);
-        fail_msg("only %d sparkline cells after %ld samples at 200 columns", wide, at);
+        fail_msg("%d sparkline cells after %ld samples at 0.2 s and 200 columns; wanted one "
+                 "a second", wide, at);
     }
     vt_settle(vt, 400);
     assert_int_equal(sample_number(vt), at);      /* paused: no samples */

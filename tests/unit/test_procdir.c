@@ -18,6 +18,7 @@
 #include "probes/counters.h"
 #include "probes/pidinfo.h"
 #include "probes/procdir.h"
+#include "probes/procfile.h"
 
 #define FIX "tests/fixtures/proc"
 
@@ -210,6 +211,38 @@ static void test_no_descriptor_growth(void **state)
     }
 }
 
+static int count_lines(const char *s)
+{
+    int n = 0;
+
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+/* Files of many records come a kernel buffer at a time, cut at a record, not a page: a
+ * short read is not their end. /proc/self/smaps is tens of KiB. */
+static void test_record_files_read_whole(void **state)
+{
+    static char buf[1 << 20];
+    char line[4096];
+    FILE *f;
+    int want = 0;
+    ssize_t n;
+    (void)state;
+
+    n = procfile_read(NULL, "self/smaps", buf, sizeof buf);
+    assert_true(n > 8192);
+    f = fopen("/proc/self/smaps", "r");
+    assert_non_null(f);
+    while (fgets(line, sizeof line, f))
+        want++;
+    fclose(f);
+    /* the fopen above maps nothing new, so the two listings have as many lines */
+    assert_int_equal(count_lines(buf), want);
+    assert_int_equal(buf[n - 1], '\n');
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -217,6 +250,7 @@ int main(void)
         cmocka_unit_test(test_relisted_after_changes),
         cmocka_unit_test(test_switches_follow_threads),
         cmocka_unit_test(test_no_descriptor_growth),
+        cmocka_unit_test(test_record_files_read_whole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

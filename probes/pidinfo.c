@@ -1,13 +1,13 @@
 /* pidinfo.c — /proc/PID/{stat,status,io,task,fd}: one process or thread, read and parsed. */
 #include "probes/pidinfo.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "probes/procdir.h"
 #include "probes/procfile.h"
 #include "probes/scan.h"
 
@@ -184,45 +184,19 @@ int pid_status_read(const char *root, pid_t pid, pid_t tid, struct pid_status *o
     return n < 0 ? (int)n : pid_status_parse(buf, out);
 }
 
-/* Decimal directory names only ("." and ".." and anything else are skipped). */
-static bool name_to_pid(const char *name, pid_t *out)
-{
-    const char *p = name, *end = name + strlen(name);
-    uint64_t u;
-    if (name[0] < '0' || name[0] > '9' || !scan_u64(&p, end, &u) || p != end || u == 0 ||
-        u > INT32_MAX)
-        return false;
-    *out = (pid_t)u;
-    return true;
-}
-
 int pid_tasks(const char *root, pid_t pid, pid_t *tids, int cap)
 {
-    char path[512];
-    struct dirent *de;
-    DIR *d;
-    int n = 0;
+    struct procdir d;
+    char rel[32];
+    int n;
 
     if (cap < 0 || (cap > 0 && !tids))
         return -EINVAL;
-    snprintf(path, sizeof path, "%s/%d/task", root ? root : "/proc", (int)pid);
-    d = opendir(path);
-    if (!d)
-        return -errno;
-    /* Insertion into a sorted array that keeps the cap smallest tids. */
-    while ((de = readdir(d)) != NULL) {
-        pid_t t;
-        int i;
-        if (!name_to_pid(de->d_name, &t))
-            continue;
-        if (n == cap && (cap == 0 || t > tids[n - 1]))
-            continue;
-        i = n < cap ? n++ : n - 1;
-        for (; i > 0 && tids[i - 1] > t; i--)
-            tids[i] = tids[i - 1];
-        tids[i] = t;
-    }
-    closedir(d);
+    snprintf(rel, sizeof rel, "%d/task", (int)pid);
+    if ((n = procdir_open(&d, root, rel)) < 0)
+        return n;
+    n = procdir_pids(&d, tids, cap);
+    procdir_close(&d);
     return n;
 }
 
@@ -267,18 +241,14 @@ int pid_io_read(const char *root, pid_t pid, struct pid_io *out)
 
 int pid_fd_count(const char *root, pid_t pid)
 {
-    char path[512];
-    struct dirent *de;
-    DIR *d;
-    int n = 0;
+    struct procdir d;
+    char rel[32];
+    int n;
 
-    snprintf(path, sizeof path, "%s/%d/fd", root ? root : "/proc", (int)pid);
-    d = opendir(path);
-    if (!d)
-        return -errno;
-    while ((de = readdir(d)) != NULL)
-        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
-            n++;
-    closedir(d);
+    snprintf(rel, sizeof rel, "%d/fd", (int)pid);
+    if ((n = procdir_open(&d, root, rel)) < 0)
+        return n;
+    n = procdir_count(&d);
+    procdir_close(&d);
     return n;
 }

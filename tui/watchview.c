@@ -4,6 +4,7 @@
 
 #include <curses.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 
@@ -19,6 +20,43 @@
 static const int pid_pairs[5][2] = { { 0, 1 }, { 2, 7 }, { 3, 4 }, { 5, 6 }, { 8, 9 } };
 
 
+/* What each counter line last drew, so a line that would come out the same is not drawn
+ * again: between two samples most values and every sparkline but the newest column stay
+ * as they were, and drawing a line (UTF-8 to wide characters, cell by cell) costs more
+ * than comparing a hash. Forgotten whenever the screen is erased. */
+#define DRAWN_CAP 64
+static struct drawn {
+    int y, x, w;
+    uint64_t key;
+} drawn[DRAWN_CAP];
+static int ndrawn;
+
+static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 0x100000001b3ULL;
+    return h;
+}
+
+/* True when the line at y, x, w was last drawn with this key; else remembers the key. */
+static bool drawn_before(int y, int x, int w, uint64_t key)
+{
+    for (int i = 0; i < ndrawn; i++) {
+        if (drawn[i].y != y || drawn[i].x != x)
+            continue;
+        if (drawn[i].w == w && drawn[i].key == key)
+            return true;
+        drawn[i].w = w;
+        drawn[i].key = key;
+        return false;
+    }
+    if (ndrawn < DRAWN_CAP)
+        drawn[ndrawn++] = (struct drawn){ y, x, w, key };
+    return false;
+}
+
 /* True when a value's text is a reason, not a number. */
 static bool is_na(const struct watch_val *v)
 {
@@ -33,17 +71,28 @@ static void counter_line(int y, int x, int w, enum counter_id id, const struct w
     int tw = draw_width(v->text), vw = tw > VALUE_W ? tw : VALUE_W;
     int sx = x + 1 + LABEL_W + 1, vx = x + w - 1 - vw;
     int attr = dim || is_na(v) ? theme_attr(MS_DIM) : v->changed ? theme_attr(MS_ACCENT) : 0;
+    uint64_t key = 0xcbf29ce484222325ULL;   /* FNV-1a */
+    int sw;
 
     if (vx < sx) { /* a long reason: it takes the sparkline's place */
         vx = sx;
         vw = x + w - 1 - sx;
     }
+    sw = vx - 1 - sx;
+    key = hash_bytes(key, v->text, strlen(v->text));
+    key = hash_bytes(key, (int[]){ id, v->changed, dim, v->hist.n }, 4 * sizeof(int));
+    for (int i = 0; i < sw && i < v->hist.n; i++) {
+        double h = series_back(&v->hist, i);
+        key = hash_bytes(key, &h, sizeof h);
+    }
+    if (drawn_before(y, x, w, key))
+        return;
     draw_fill(y, x, w, 0);   /* the screen is not erased between samples (watchview_draw) */
     if (v->changed && !dim)
         draw_text(y, x, 1, theme_attr(MS_ACCENT), theme_marker(MS_ACCENT));
     draw_text_clip(y, x + 1, LABEL_W, 0, watchset_label(id));
-    if (vx - 1 - sx >= 3)
-        draw_spark(&v->hist, y, sx, vx - 1 - sx);
+    if (sw >= 3)
+        draw_spark(&v->hist, y, sx, sw);
     draw_text_clip(y, vx + (tw < vw ? vw - tw : 0), vw, attr, v->text);
 }
 
@@ -283,6 +332,7 @@ void watchview_draw(const struct watch_ui *ui)
     if (H != last_h || W != last_w || ui->ws->npids != last_npids || ui->legend ||
         ui->help || last_overlay) {
         erase();
+        ndrawn = 0;
         last_h = H;
         last_w = W;
         last_npids = ui->ws->npids;

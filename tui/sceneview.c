@@ -66,11 +66,56 @@ static void status_bar(const struct app *a, int y, int w, double now)
     draw_text(y, w - draw_width(right), draw_width(right), theme_attr(R_STATUS), right);
 }
 
+/* One screen row of the listing: a piece of source line ln (from 1), len bytes from off,
+ * drawn after pad spaces; rows after a line's first are its wrapped rest. */
+struct code_row {
+    int ln, off, len, pad;
+};
+
+/* Cuts the listing into rows of at most w columns. A line too long for the pane wraps at
+ * a space where it can, and its rest is indented past the line's own indentation, so a
+ * call is read whole at 80 columns instead of ending in an ellipsis. Rows made, <= cap. */
+static int code_rows(const struct scene_source *src, int w, struct code_row *rows, int cap)
+{
+    int n = 0;
+
+    for (int ln = 1; ln <= src->nlines && n < cap; ln++) {
+        const char *t = src->lines[ln - 1];
+        int len = (int)strlen(t), indent = (int)strspn(t, " "), off = 0, pad = 0;
+
+        if (w < 12 || len <= w) {
+            rows[n++] = (struct code_row){ ln, 0, len, 0 };
+            continue;
+        }
+        while (off < len && n < cap) {
+            int room = w - pad, cut = len - off;
+
+            if (cut > room) {
+                cut = room;
+                /* the last space in reach, unless it leaves too little on this row */
+                for (int k = room; k > room / 2; k--)
+                    if (t[off + k] == ' ') {
+                        cut = k;
+                        break;
+                    }
+            }
+            rows[n++] = (struct code_row){ ln, off, cut, pad };
+            off += cut;
+            while (off < len && t[off] == ' ')
+                off++;
+            pad = indent + 4 < w / 2 ? indent + 4 : w / 2;
+        }
+    }
+    return n;
+}
+
 static void code_pane(const struct scene *sc, const struct model *m, struct rect r)
 {
+    enum { MAX_ROWS = 1024 };
+    static struct code_row rows[MAX_ROWS];
     const struct scene_source *src = sc->source;
     const struct glyphs *g = theme_glyphs();
-    int inner_h = r.h - 2, first = 0;
+    int inner_h = r.h - 2, first = 0, nrows, next_end = 0;
     int numw = COLS >= 100 ? 3 : 0; /* line numbers only where there is room */
     char title[96];
 
@@ -78,35 +123,45 @@ static void code_pane(const struct scene *sc, const struct model *m, struct rect
     draw_box(r.y, r.x, r.h, r.w, theme_attr(R_BORDER), title, theme_attr(R_HEADING));
     if (!src)
         return;
-    if (m->next_line > inner_h - 2)
-        first = m->next_line - inner_h + 2;
-    if (first > src->nlines - inner_h)
-        first = src->nlines - inner_h;
+    nrows = code_rows(src, r.w - 2 - numw - 1, rows, MAX_ROWS);
+    for (int i = 0; i < nrows; i++)     /* the last row of the next line, from 1 */
+        if (rows[i].ln == m->next_line)
+            next_end = i + 1;
+    if (next_end > inner_h - 2)
+        first = next_end - inner_h + 2;
+    if (first > nrows - inner_h)
+        first = nrows - inner_h;
     if (first < 0)
         first = 0;
+    while (first > 0 && first < nrows && rows[first].off > 0)
+        first++;                /* the top row starts a line, not the rest of one */
     for (int i = 0; i < inner_h; i++) {
-        int ln = first + i + 1, y = r.y + 1 + i, x = r.x + 1, w = r.w - 2;
-        char num[16];
-        int attr = 0;
+        const struct code_row *row = first + i < nrows ? &rows[first + i] : NULL;
+        int y = r.y + 1 + i, x = r.x + 1, w = r.w - 2, attr = 0;
+        char num[16], text[512];
         const char *mark = " ";
 
         draw_fill(y, x, w, 0);
-        if (ln > src->nlines)
+        if (!row)
             continue;
-        if (ln == m->next_line) {
+        if (row->ln == m->next_line) {
             attr = theme_attr(R_CODE_NEXT);
             mark = g->next;
-        } else if (ln == m->ran_line) {
+        } else if (row->ln == m->ran_line) {
             attr = theme_attr(R_CODE_RAN);
             mark = g->ran;
         }
-        snprintf(num, sizeof num, "%3d", ln);
-        if (numw)
+        if (row->off > 0)
+            mark = " ";         /* the mark stands on the line's first row only */
+        snprintf(num, sizeof num, "%3d", row->ln);
+        if (numw && row->off == 0)
             draw_text(y, x, numw, theme_attr(R_LINENO), num);
         draw_text(y, x + numw, 1, attr, mark);
         if (attr)
             draw_fill(y, x + numw + 1, w - numw - 1, attr);
-        draw_text_clip(y, x + numw + 1, w - numw - 1, attr, src->lines[ln - 1]);
+        snprintf(text, sizeof text, "%*s%.*s", row->pad, "", row->len,
+                 src->lines[row->ln - 1] + row->off);
+        draw_text_clip(y, x + numw + 1, w - numw - 1, attr, text);
     }
 }
 

@@ -104,10 +104,12 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	./oscope
 
-# Unit tests, then screen tests on the real binary, then the same under ASan+UBSan.
+# Unit tests, then screen tests on the real binary, then the same under ASan+UBSan, then
+# the robustness suite (about 12 minutes). `make check` alone is the quick round.
 test: deps-test
 	@$(MAKE) --no-print-directory check
 	@$(MAKE) --no-print-directory SAN=1 check
+	@$(MAKE) --no-print-directory check-hard
 
 check: $(BIN) $(UAF_BIN) $(UNIT_BIN) $(SCREEN_BIN)
 	@OSCOPE_BIN=$(BIN) B=$(B) tools/run-tests.sh $(UNIT_BIN) -- $(SCREEN_BIN) -- $(wildcard tests/screen/*.sh)

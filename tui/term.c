@@ -42,6 +42,14 @@ bool term_start(char *err, unsigned cap)
     nodelay(stdscr, TRUE);
     curs_set(0);
     mouseinterval(0);
+    /* No typeahead check while the screen is written: oscope reads keys in its own poll()
+     * loop, and the check made curses flush its output in a write() per changed row. */
+    typeahead(-1);
+    /* Leave and re-enter once: curses then counts as running, and moving the cursor no
+     * longer flushes its output at once, so a frame leaves in one write(), not one per
+     * changed row. */
+    endwin();
+    refresh();
     return true;
 }
 

@@ -17,6 +17,10 @@ static size_t next_char(const char *s, int *width)
     wchar_t wc;
     size_t n;
 
+    if ((unsigned char)*s < 0x80) {     /* ASCII, most of every screen: no decoding */
+        *width = 1;
+        return 1;
+    }
     memset(&st, 0, sizeof st);
     n = mbrtowc(&wc, s, MB_CUR_MAX, &st);
     if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
@@ -40,11 +44,14 @@ int draw_width(const char *s)
     return w;
 }
 
+/* Writes s from y, x in at most maxw columns; with ellipsis, a text that does not fit ends
+ * in the theme's ellipsis. Characters go to curses in runs (one addnstr per run, not one
+ * per character); a control character becomes a space. Returns the columns used. */
 static int put(int y, int x, int maxw, int attr, const char *s, bool ellipsis)
 {
     int used = 0, cw;
     int total = ellipsis ? draw_width(s) : 0;
-    const char *ell = theme_glyphs()->ellipsis;
+    const char *run = s;
 
     if (maxw <= 0)
         return 0;
@@ -52,25 +59,26 @@ static int put(int y, int x, int maxw, int attr, const char *s, bool ellipsis)
     move(y, x);
     while (*s) {
         size_t n = next_char(s, &cw);
-        char ch[8];
 
         if (ellipsis && total > maxw && used + cw > maxw - 1) {
-            addstr(ell);
+            addnstr(run, (int)(s - run));
+            addstr(theme_glyphs()->ellipsis);
             used++;
+            run = s;
             break;
         }
         if (used + cw > maxw)
             break;
         if ((unsigned char)*s < 32) {
+            addnstr(run, (int)(s - run));
             addch(' ');
-        } else {
-            memcpy(ch, s, n < sizeof ch ? n : sizeof ch - 1);
-            ch[n < sizeof ch ? n : sizeof ch - 1] = '\0';
-            addstr(ch);
+            run = s + n;
         }
         used += cw;
         s += n;
     }
+    if (s > run)
+        addnstr(run, (int)(s - run));
     attrset(A_NORMAL);
     return used;
 }

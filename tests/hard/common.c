@@ -344,3 +344,12 @@ unsigned long hard_seed(const char *what)
     fprintf(stderr, "%s: seed %lu (repeat with HARD_SEED=%lu)\n", what, seed, seed);
     return seed;
 }
+
+int hard_teardown(void **state)
+{
+    (void)state;
+    vt_free_all();
+    vt_orphans();
+    hard_dir_free_all();
+    return 0;
+}

@@ -58,6 +58,10 @@ int hard_extra_children(struct vt *vt);
  * handle is freed. */
 int hard_orphans(void);
 
+/* A test's teardown after a failure too: ends every vt and orphan, removes every
+ * temporary directory; returns 0 (cmocka's teardown signature). */
+int hard_teardown(void **state);
+
 /* The seed from $HARD_SEED, or one made from the time and pid; printed either way. */
 unsigned long hard_seed(const char *what);
 

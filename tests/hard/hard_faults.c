@@ -183,21 +183,12 @@ static void test_fork_fails(void **state)
     walk_quit_clean(vt, &dir, "fork failing");
 }
 
-static int teardown(void **state)
-{
-    (void)state;
-    vt_free_all();
-    vt_orphans();
-    hard_dir_free_all();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_lab_killed_mid_step, teardown),
-        cmocka_unit_test_teardown(test_lab_never_answers, teardown),
-        cmocka_unit_test_teardown(test_fork_fails, teardown),
+        cmocka_unit_test_teardown(test_lab_killed_mid_step, hard_teardown),
+        cmocka_unit_test_teardown(test_lab_never_answers, hard_teardown),
+        cmocka_unit_test_teardown(test_fork_fails, hard_teardown),
     };
 
     nids = hard_scene_ids(ids, HARD_MAX_SCENES);

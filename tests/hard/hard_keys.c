@@ -303,15 +303,6 @@ static void test_watch(void **state)
     fuzz_view("watch", args);
 }
 
-static int teardown(void **state)
-{
-    (void)state;
-    vt_free_all();
-    vt_orphans();
-    hard_dir_free_all();
-    return 0;
-}
-
 int main(void)
 {
     static char names[HARD_MAX_SCENES][48];
@@ -324,12 +315,12 @@ int main(void)
     keys_each = total / (nids + 1 + (hard_watch_built() ? 1 : 0));
     if (keys_each < BATCH)
         keys_each = BATCH;
-    tests[n++] = (struct CMUnitTest){ "keys: menu", test_menu, NULL, teardown, NULL };
+    tests[n++] = (struct CMUnitTest){ "keys: menu", test_menu, NULL, hard_teardown, NULL };
     for (int i = 0; i < nids; i++) {
         snprintf(names[i], sizeof names[i], "keys: %s", ids[i]);
-        tests[n++] = (struct CMUnitTest){ names[i], test_scene, NULL, teardown, ids[i] };
+        tests[n++] = (struct CMUnitTest){ names[i], test_scene, NULL, hard_teardown, ids[i] };
     }
-    tests[n++] = (struct CMUnitTest){ "keys: watch", test_watch, NULL, teardown, NULL };
+    tests[n++] = (struct CMUnitTest){ "keys: watch", test_watch, NULL, hard_teardown, NULL };
     if (getenv("HARD_ONLY"))    /* e.g. HARD_ONLY="keys: recursion" with the seed of a failure */
         cmocka_set_test_filter(getenv("HARD_ONLY"));
     return _cmocka_run_group_tests("hard_keys", tests, (size_t)n, NULL, NULL);

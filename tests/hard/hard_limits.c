@@ -221,21 +221,12 @@ static void test_disk_full(void **state)
     hard_dir_free(&dir);
 }
 
-static int teardown(void **state)
-{
-    (void)state;
-    vt_free_all();
-    vt_orphans();
-    hard_dir_free_all();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_out_of_memory, teardown),
-        cmocka_unit_test_teardown(test_huge_fragmentation_option, teardown),
-        cmocka_unit_test_teardown(test_disk_full, teardown),
+        cmocka_unit_test_teardown(test_out_of_memory, hard_teardown),
+        cmocka_unit_test_teardown(test_huge_fragmentation_option, hard_teardown),
+        cmocka_unit_test_teardown(test_disk_full, hard_teardown),
     };
 
     nids = hard_scene_ids(ids, HARD_MAX_SCENES);

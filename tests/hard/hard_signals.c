@@ -299,24 +299,15 @@ static void test_sigwinch_storm(void **state)
     }
 }
 
-static int teardown(void **state)
-{
-    (void)state;
-    vt_free_all();
-    vt_orphans();
-    hard_dir_free_all();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_sigint, teardown),
-        cmocka_unit_test_teardown(test_sigterm, teardown),
-        cmocka_unit_test_teardown(test_sighup, teardown),
-        cmocka_unit_test_teardown(test_sigtstp_sigcont, teardown),
-        cmocka_unit_test_teardown(test_sigwinch_storm, teardown),
-        cmocka_unit_test_teardown(test_sigkill, teardown),
+        cmocka_unit_test_teardown(test_sigint, hard_teardown),
+        cmocka_unit_test_teardown(test_sigterm, hard_teardown),
+        cmocka_unit_test_teardown(test_sighup, hard_teardown),
+        cmocka_unit_test_teardown(test_sigtstp_sigcont, hard_teardown),
+        cmocka_unit_test_teardown(test_sigwinch_storm, hard_teardown),
+        cmocka_unit_test_teardown(test_sigkill, hard_teardown),
     };
 
     nids = hard_scene_ids(ids, HARD_MAX_SCENES);

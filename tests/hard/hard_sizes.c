@@ -234,23 +234,14 @@ static void test_dumb_terminal_refused(void **state)
     }
 }
 
-static int teardown(void **state)
-{
-    (void)state;
-    vt_free_all();
-    vt_orphans();
-    hard_dir_free_all();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_sizes, teardown),
-        cmocka_unit_test_teardown(test_resize_burst_menu, teardown),
-        cmocka_unit_test_teardown(test_resize_burst_views, teardown),
-        cmocka_unit_test_teardown(test_terminal_types, teardown),
-        cmocka_unit_test_teardown(test_dumb_terminal_refused, teardown),
+        cmocka_unit_test_teardown(test_sizes, hard_teardown),
+        cmocka_unit_test_teardown(test_resize_burst_menu, hard_teardown),
+        cmocka_unit_test_teardown(test_resize_burst_views, hard_teardown),
+        cmocka_unit_test_teardown(test_terminal_types, hard_teardown),
+        cmocka_unit_test_teardown(test_dumb_terminal_refused, hard_teardown),
     };
 
     nids = hard_scene_ids(ids, HARD_MAX_SCENES);

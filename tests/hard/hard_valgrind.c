@@ -239,15 +239,6 @@ static void test_watch(void **state)
     vg_finish(vt, &dir, log, "watch under valgrind");
 }
 
-static int teardown(void **state)
-{
-    (void)state;
-    vt_free_all();
-    vt_orphans();
-    hard_dir_free_all();
-    return 0;
-}
-
 int main(void)
 {
     static char names[HARD_MAX_SCENES][48];
@@ -259,12 +250,12 @@ int main(void)
         return 1;
     }
     nids = hard_scene_ids(ids, HARD_MAX_SCENES);
-    tests[n++] = (struct CMUnitTest){ "valgrind: menu", test_menu, NULL, teardown, NULL };
+    tests[n++] = (struct CMUnitTest){ "valgrind: menu", test_menu, NULL, hard_teardown, NULL };
     for (int i = 0; i < nids; i++) {
         snprintf(names[i], sizeof names[i], "valgrind: %s", ids[i]);
-        tests[n++] = (struct CMUnitTest){ names[i], test_scene, NULL, teardown, ids[i] };
+        tests[n++] = (struct CMUnitTest){ names[i], test_scene, NULL, hard_teardown, ids[i] };
     }
-    tests[n++] = (struct CMUnitTest){ "valgrind: watch", test_watch, NULL, teardown, NULL };
+    tests[n++] = (struct CMUnitTest){ "valgrind: watch", test_watch, NULL, hard_teardown, NULL };
     if (getenv("HARD_ONLY"))
         cmocka_set_test_filter(getenv("HARD_ONLY"));
     return _cmocka_run_group_tests("hard_valgrind", tests, (size_t)n, NULL, NULL);

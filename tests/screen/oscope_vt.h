@@ -27,6 +27,8 @@ bool os_wait_step(struct vt *vt, int k);
 bool os_next(struct vt *vt);
 /* At the last step: Right opens the quiz, q quits; oscope must exit 0, and the lab
  * (pid lab) and every other descendant must be gone. Frees vt. Asserts (cmocka). */
+/* q: oscope exits with status 0, the lab is gone and nothing is left behind; frees vt. */
+void os_quit_clean(struct vt *vt, pid_t lab);
 void os_quiz_and_quit(struct vt *vt, pid_t lab);
 /* A cmocka teardown: frees every terminal and reaps what a failed test left behind. */
 int os_teardown(void **state);

@@ -39,20 +39,11 @@ static const char *const expect_glibc[] = {
     "Internal fragmentation",
 };
 
-static int teardown(void **state)
-{
-    (void)state;
-    vt_free_all();
-    vt_orphans();
-    return 0;
-}
-
 /* Walks every step at rows x cols, answering the prediction at step 3 when asked. */
 static void walk(int rows, int cols)
 {
     struct vt *vt = os_start(rows, cols, "fragmentation", "--option", "blocks=20000", NULL);
     pid_t lab;
-    int status;
 
     assert_non_null(vt);
     assert_true(os_wait_step(vt, 1));
@@ -79,13 +70,7 @@ static void walk(int rows, int cols)
     assert_true(os_expect(vt, "quiz 1/"));
     assert_true(vt_key_char(vt, '2'));
     assert_true(os_expect(vt, "Right."));
-    assert_true(vt_key_char(vt, 'q'));
-    status = vt_finish(vt, OS_WAIT_MS);
-    assert_true(WIFEXITED(status));
-    assert_int_equal(WEXITSTATUS(status), 0);
-    assert_false(os_alive(lab));
-    vt_free(vt);
-    assert_int_equal(vt_orphans(), 0);
+    os_quit_clean(vt, lab);
 }
 
 static void test_walk_80x24(void **state)
@@ -125,9 +110,9 @@ static void test_preset_restarts_with_another_size(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_walk_80x24, teardown),
-        cmocka_unit_test_teardown(test_walk_140x45, teardown),
-        cmocka_unit_test_teardown(test_preset_restarts_with_another_size, teardown),
+        cmocka_unit_test_teardown(test_walk_80x24, os_teardown),
+        cmocka_unit_test_teardown(test_walk_140x45, os_teardown),
+        cmocka_unit_test_teardown(test_preset_restarts_with_another_size, os_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tests/screen/oscope_vt.h"
 #include "tests/screen/vt.h"
 
 /* Generous: a loaded CI machine under ASan is slow, and a pass returns at once. */
@@ -57,14 +58,6 @@ static long long now_ms(void)
 }
 
 /* After any test, passed or not: no child left running, nothing orphaned. */
-static int teardown(void **state)
-{
-    (void)state;
-    vt_free_all();
-    vt_orphans();
-    return 0;
-}
-
 static void test_text_bold_and_typing(void **state)
 {
     struct vt *vt = sh("printf '\\033[?1049h\\033[1mBOLD\\033[0m hello\\n'; "
@@ -359,16 +352,16 @@ static void test_bin_from_environment(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_text_bold_and_typing, teardown),
-        cmocka_unit_test_teardown(test_colours_and_attributes, teardown),
-        cmocka_unit_test_teardown(test_key_encodings, teardown),
-        cmocka_unit_test_teardown(test_resize, teardown),
-        cmocka_unit_test_teardown(test_finish_status, teardown),
-        cmocka_unit_test_teardown(test_orphans_and_children, teardown),
-        cmocka_unit_test_teardown(test_wait_gone_and_early_exit, teardown),
-        cmocka_unit_test_teardown(test_environment, teardown),
-        cmocka_unit_test_teardown(test_utf8_columns_and_screen, teardown),
-        cmocka_unit_test_teardown(test_heavy_output, teardown),
+        cmocka_unit_test_teardown(test_text_bold_and_typing, os_teardown),
+        cmocka_unit_test_teardown(test_colours_and_attributes, os_teardown),
+        cmocka_unit_test_teardown(test_key_encodings, os_teardown),
+        cmocka_unit_test_teardown(test_resize, os_teardown),
+        cmocka_unit_test_teardown(test_finish_status, os_teardown),
+        cmocka_unit_test_teardown(test_orphans_and_children, os_teardown),
+        cmocka_unit_test_teardown(test_wait_gone_and_early_exit, os_teardown),
+        cmocka_unit_test_teardown(test_environment, os_teardown),
+        cmocka_unit_test_teardown(test_utf8_columns_and_screen, os_teardown),
+        cmocka_unit_test_teardown(test_heavy_output, os_teardown),
         cmocka_unit_test(test_bin_from_environment),
     };
 

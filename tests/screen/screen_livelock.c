@@ -96,7 +96,6 @@ static void walk_scene(int rows, int cols)
     struct vt *vt = os_start(rows, cols, "--option", "trials=50", "livelock", NULL);
     double cpu1 = 0, cpu2 = 0;
     pid_t lab;
-    int status;
 
     assert_non_null(vt);
     assert_true(os_wait_step(vt, 1));
@@ -144,13 +143,7 @@ static void walk_scene(int rows, int cols)
     assert_true(os_next(vt));
     assert_true(os_expect(vt, "quiz 1/"));
 
-    assert_true(vt_key_char(vt, 'q'));
-    status = vt_finish(vt, OS_WAIT_MS);
-    assert_true(WIFEXITED(status));
-    assert_int_equal(WEXITSTATUS(status), 0);
-    assert_false(os_alive(lab));
-    vt_free(vt);
-    assert_int_equal(vt_orphans(), 0);
+    os_quit_clean(vt, lab);
 }
 
 static void test_small(void **state)
@@ -188,20 +181,12 @@ static void test_quit_while_busy(void **state)
     assert_int_equal(vt_orphans(), 0);
 }
 
-static int teardown(void **state)
-{
-    (void)state;
-    vt_free_all();
-    vt_orphans();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_small, teardown),
-        cmocka_unit_test_teardown(test_large, teardown),
-        cmocka_unit_test_teardown(test_quit_while_busy, teardown),
+        cmocka_unit_test_teardown(test_small, os_teardown),
+        cmocka_unit_test_teardown(test_large, os_teardown),
+        cmocka_unit_test_teardown(test_quit_while_busy, os_teardown),
     };
 
     setlocale(LC_ALL, "C.UTF-8");

@@ -169,7 +169,6 @@ static void test_walk_to_quiz(void **state)
 {
     pid_t lab;
     struct vt *vt = start_at_mutex(&lab);
-    int status;
 
     (void)state;
     assert_true(os_expect(vt, "HOLDS"));
@@ -203,13 +202,7 @@ static void test_walk_to_quiz(void **state)
 
     assert_true(os_next(vt));
     assert_true(os_expect(vt, "quiz 1/4"));
-    assert_true(vt_key_char(vt, 'q'));
-    status = vt_finish(vt, OS_WAIT_MS);
-    assert_true(WIFEXITED(status));
-    assert_int_equal(WEXITSTATUS(status), 0);
-    assert_false(os_alive(lab));
-    vt_free(vt);
-    assert_int_equal(vt_orphans(), 0);
+    os_quit_clean(vt, lab);
 }
 
 /* The states on screen are the kernel's: the same as ps -L shows at the same moment. */
@@ -281,21 +274,13 @@ static void test_deadlocked_lab_reaped_on_leaving(void **state)
     assert_int_equal(vt_orphans(), 0);
 }
 
-static int teardown(void **state)
-{
-    (void)state;
-    vt_free_all();
-    vt_orphans();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_walk_to_quiz, teardown),
-        cmocka_unit_test_teardown(test_states_agree_with_ps, teardown),
-        cmocka_unit_test_teardown(test_deadlocked_lab_reaped_on_quit, teardown),
-        cmocka_unit_test_teardown(test_deadlocked_lab_reaped_on_leaving, teardown),
+        cmocka_unit_test_teardown(test_walk_to_quiz, os_teardown),
+        cmocka_unit_test_teardown(test_states_agree_with_ps, os_teardown),
+        cmocka_unit_test_teardown(test_deadlocked_lab_reaped_on_quit, os_teardown),
+        cmocka_unit_test_teardown(test_deadlocked_lab_reaped_on_leaving, os_teardown),
     };
 
     setlocale(LC_ALL, "C.UTF-8");

@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <sys/mman.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "probes/counters.h"
@@ -221,24 +224,47 @@ static int count_lines(const char *s)
 }
 
 /* Files of many records come a kernel buffer at a time, cut at a record, not a page: a
- * short read is not their end. /proc/self/smaps is tens of KiB. */
+ * short read is not their end. A stopped child with 300 mappings has a /proc/PID/maps of
+ * about 20 KiB that cannot change while it is read twice (this process's own maps would:
+ * under ASan every fopen maps memory). */
 static void test_record_files_read_whole(void **state)
 {
     static char buf[1 << 20];
-    char line[4096];
+    char line[4096], rel[64];
+    int ready[2], want = 0;
+    pid_t child;
     FILE *f;
-    int want = 0;
     ssize_t n;
     (void)state;
 
-    n = procfile_read(NULL, "self/smaps", buf, sizeof buf);
-    assert_true(n > 8192);
-    f = fopen("/proc/self/smaps", "r");
+    assert_int_equal(pipe(ready), 0);
+    child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        /* alternate protections so that neighbours do not merge into one mapping */
+        for (int i = 0; i < 300; i++)
+            mmap(NULL, 4096, i % 2 ? PROT_READ : PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (write(ready[1], "x", 1) != 1)
+            _exit(1);
+        for (;;)
+            pause();
+    }
+    assert_int_equal(read(ready[0], line, 1), 1);
+    snprintf(rel, sizeof rel, "%d/maps", (int)child);
+    n = procfile_read(NULL, rel, buf, sizeof buf);
+    snprintf(line, sizeof line, "/proc/%s", rel);
+    f = fopen(line, "r");
     assert_non_null(f);
     while (fgets(line, sizeof line, f))
         want++;
     fclose(f);
-    /* the fopen above maps nothing new, so the two listings have as many lines */
+    kill(child, SIGKILL);
+    waitpid(child, NULL, 0);
+    close(ready[0]);
+    close(ready[1]);
+    assert_true(n > 8192);
+    assert_true(want > 300);
     assert_int_equal(count_lines(buf), want);
     assert_int_equal(buf[n - 1], '\n');
 }

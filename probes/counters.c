@@ -11,6 +11,7 @@
 #include "probes/pidinfo.h"
 #include "probes/procdir.h"
 #include "probes/procfile.h"
+#include "probes/threadsw.h"
 #include "probes/sysinfo.h"
 
 /* Which files a counter needs. */
@@ -100,15 +101,12 @@ struct counters {
     long clk_tck;
     struct sysinfo *sys;     /* created on first system counter */
     struct procfile pstat, pstatus, pio;  /* kept open: cheap, and bound to this process */
-    struct procdir pfd, ptask;            /* /proc/PID/fd and /proc/PID/task, kept open */
+    struct procdir pfd;                   /* /proc/PID/fd, kept open */
+    struct threadsw tsw;                  /* the threads' switch counts */
     bool pfiles_opened;
+    int tsw_rc;                           /* threadsw_open's answer: 0 when tsw is open */
     bool have_stat;                       /* last_stat is from the latest sample */
     struct pid_stat last_stat;
-    int nthreads;                         /* each thread's status file, kept open, by tid */
-    struct thread_file {
-        pid_t tid;
-        int fd;
-    } threads[COUNTERS_MAX_THREADS];
     struct prev prev[CTR_COUNT];
     char buf[8192];
 };
@@ -148,7 +146,7 @@ struct counters *counters_new(const char *root, pid_t pid)
     c->clk_tck = sysconf(_SC_CLK_TCK);
     if (c->clk_tck <= 0)
         c->clk_tck = 100;
-    c->pstat.fd = c->pstatus.fd = c->pio.fd = c->pfd.fd = c->ptask.fd = -1;
+    c->pstat.fd = c->pstatus.fd = c->pio.fd = c->pfd.fd = -1;
     return c;
 }
 
@@ -160,9 +158,8 @@ void counters_free(struct counters *c)
     procfile_close(&c->pstatus);
     procfile_close(&c->pio);
     procdir_close(&c->pfd);
-    procdir_close(&c->ptask);
-    for (int i = 0; i < c->nthreads; i++)
-        close(c->threads[i].fd);
+    if (c->pfiles_opened && c->tsw_rc == 0)
+        threadsw_close(&c->tsw);
     sysinfo_free(c->sys);
     free(c);
 }
@@ -180,68 +177,15 @@ static int pid_pread(struct counters *c, struct procfile *pf)
     return n < 0 ? pid_errno((int)n) : 0;
 }
 
-/* Brings the kept-open status files in line with the threads listed now (both sorted by
- * tid): a thread seen before keeps its descriptor, a new one is opened, a gone one closed. */
-static void sync_threads(struct counters *c, const pid_t *tids, int n)
-{
-    struct thread_file old[COUNTERS_MAX_THREADS];
-    int nold = c->nthreads, k = 0;
-
-    memcpy(old, c->threads, (size_t)nold * sizeof old[0]);
-    c->nthreads = 0;
-    for (int i = 0; i < n; i++) {
-        int fd = -1;
-
-        while (k < nold && old[k].tid < tids[i])
-            close(old[k++].fd);
-        if (k < nold && old[k].tid == tids[i]) {
-            fd = old[k++].fd;
-        } else {
-            char rel[64];
-            struct procfile pf;
-
-            snprintf(rel, sizeof rel, "%d/task/%d/status", (int)c->pid, (int)tids[i]);
-            if (procfile_open(&pf, c->root, rel) != 0)
-                continue;       /* it ended between the listing and now */
-            fd = pf.fd;
-        }
-        c->threads[c->nthreads++] = (struct thread_file){ tids[i], fd };
-    }
-    while (k < nold)
-        close(old[k++].fd);
-}
-
 /* /proc/PID/status counts the switches of the main thread only: add up every thread's.
- * A thread that ends between the listing and its read is skipped. 0 or -errno. */
+ * 0 or -errno. */
 static int sum_switches(struct counters *c, struct snap *s)
 {
-    pid_t tids[COUNTERS_MAX_THREADS];
-    int n = procdir_pids(&c->ptask, tids, COUNTERS_MAX_THREADS), got = 0;
-    const unsigned both = PIDST_HAVE_VCSW | PIDST_HAVE_NVCSW;
+    const struct pid_status *own = s->pstatus_rc == 0 ? &s->pstatus : NULL;
 
-    s->vcsw = s->nvcsw = 0;
-    if (n < 0)
-        return pid_errno(n); /* the process's other files say whether it is gone */
-    /* One thread: its counts are the process's status, read a moment ago. */
-    if (n == 1 && tids[0] == c->pid && s->pstatus_rc == 0 && (s->pstatus.have & both) == both) {
-        s->vcsw = s->pstatus.vcsw;
-        s->nvcsw = s->pstatus.nvcsw;
-        return 0;
-    }
-    sync_threads(c, tids, n);
-    for (int i = 0; i < c->nthreads; i++) {
-        struct pid_status st;
-
-        if (procfile_pread_fd(c->threads[i].fd, c->buf, sizeof c->buf) < 0 ||
-            pid_status_parse(c->buf, &st) != 0)
-            continue;
-        if ((st.have & both) != both)
-            return -ENOENT;
-        s->vcsw += st.vcsw;
-        s->nvcsw += st.nvcsw;
-        got++;
-    }
-    return got ? 0 : -ENOENT;
+    if (c->tsw_rc < 0)
+        return pid_errno(c->tsw_rc);
+    return threadsw_sum(&c->tsw, own, c->buf, sizeof c->buf, &s->vcsw, &s->nvcsw);
 }
 
 static void read_pid_files(struct counters *c, unsigned need, struct snap *s)
@@ -256,8 +200,7 @@ static void read_pid_files(struct counters *c, unsigned need, struct snap *s)
         procfile_open(&c->pio, c->root, rel);
         snprintf(rel, sizeof rel, "%d/fd", (int)c->pid);
         procdir_open(&c->pfd, c->root, rel);
-        snprintf(rel, sizeof rel, "%d/task", (int)c->pid);
-        procdir_open(&c->ptask, c->root, rel);
+        c->tsw_rc = threadsw_open(&c->tsw, c->root, c->pid);
         c->pfiles_opened = true;
     }
     if ((need & NEED_PSTAT) && (s->pstat_rc = pid_pread(c, &c->pstat)) == 0)

@@ -7,9 +7,6 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-/* Threads whose context switches a sampler adds up (the lowest tids when there are more). */
-#define COUNTERS_MAX_THREADS 256
-
 enum counter_id {
     /* system-wide, /proc/meminfo (KiB) */
     CTR_MEM_TOTAL, CTR_MEM_FREE, CTR_MEM_AVAILABLE, CTR_MEM_CACHED, CTR_MEM_DIRTY,
